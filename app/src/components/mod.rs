@@ -1,0 +1,4 @@
+//! Widgets shared by several pages.
+
+pub mod nav;
+pub mod party_size;

@@ -1,0 +1,85 @@
+//! Covers' web application, compiled twice: with `ssr` it renders pages on the
+//! server and owns the database; with `hydrate` it runs in the browser as
+//! WebAssembly and takes over the server-rendered HTML.
+//!
+//! A guided tour:
+//! - [`shell`] is the HTML document around every page; [`App`] is the router.
+//! - `pages` holds one module per page, `components` the widgets they share.
+//! - `server` (only with `ssr`) holds the application state and the database.
+
+pub mod components;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+use leptos::prelude::*;
+use leptos_meta::{Meta, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path,
+};
+
+use crate::components::nav::NavBar;
+use crate::pages::{home::HomePage, not_found::NotFound};
+
+/// The scoped styles of every component (collected by `build.rs` from the
+/// `stylers::style!` blocks), inlined in the head of each page.
+#[cfg(feature = "ssr")]
+pub const COMPONENT_CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/components.css"));
+
+/// The HTML document the server renders around the application.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let component_css = COMPONENT_CSS;
+    #[cfg(not(feature = "ssr"))]
+    let component_css = "";
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <style id="component-styles">{component_css}</style>
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The application: navigation bar and the page the URL names.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+
+    // Effects run only in the browser, so this flips once the WebAssembly has
+    // taken over the server-rendered page. Tests and styles key off it.
+    let (hydrated, set_hydrated) = signal(false);
+    Effect::new(move |_| set_hydrated.set(true));
+
+    view! {
+        <Stylesheet id="covers" href="/pkg/covers.css" />
+        <Title formatter=|page: String| {
+            if page.is_empty() { "Covers".to_string() } else { format!("{page} · Covers") }
+        } />
+        <Meta name="description" content="Book a table at a restaurant in a few taps." />
+        <Router>
+            <div class="app" data-hydrated=move || hydrated.get().then_some("true")>
+                <NavBar />
+                <main class="page">
+                    <Routes fallback=NotFound>
+                        <Route path=path!("") view=HomePage />
+                    </Routes>
+                </main>
+                <footer class="site-footer">
+                    <p>"Covers — open-source table reservations."</p>
+                </footer>
+            </div>
+        </Router>
+    }
+}

@@ -1,0 +1,109 @@
+//! The `covers` server: configuration, the HTTP router (server-rendered
+//! Leptos pages, server functions, `/healthz`, the built site's static
+//! files) and the process lifecycle (start-up, graceful shutdown).
+
+pub mod config;
+pub mod error;
+
+use std::time::Duration;
+
+use app::server::{AppState, Db};
+use app::{App, shell};
+use axum::Router;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::config::Config;
+use crate::error::ApiError;
+
+/// How long `/healthz` waits for the database before calling it unavailable.
+const HEALTH_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// Builds the whole HTTP application around `state`.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let context_state = state.clone();
+    let shell_options = state.leptos_options.clone();
+    Router::new()
+        .route("/healthz", get(healthz))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(context_state.clone()),
+            move || shell(shell_options.clone()),
+        )
+        // Anything else: a file of the built site (pre-compressed variants
+        // preferred), or the app's own "not found" page.
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// `GET /healthz`: 200 `{"status":"ok"}` when the database answers, else 503.
+async fn healthz(State(db): State<Db>) -> Response {
+    match tokio::time::timeout(HEALTH_TIMEOUT, db.ping()).await {
+        Ok(Ok(())) => axum::Json(serde_json::json!({ "status": "ok" })).into_response(),
+        Ok(Err(err)) => {
+            tracing::warn!(error = %err, "health check: database error");
+            ApiError::DatabaseUnavailable.into_response()
+        }
+        Err(_) => {
+            tracing::warn!("health check: database did not answer in time");
+            ApiError::DatabaseUnavailable.into_response()
+        }
+    }
+}
+
+/// Opens the database and serves until SIGINT or SIGTERM, then finishes the
+/// requests in flight and closes the database.
+pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
+    let db = Db::connect(config.database_url.as_deref()).await?;
+    tracing::info!(database = db.location(), "database ready");
+    let state = AppState { leptos_options: config.leptos_options.clone(), db: db.clone() };
+    let listener = tokio::net::TcpListener::bind(config.site_addr).await?;
+    tracing::info!(
+        address = %listener.local_addr()?,
+        site_root = %config.site_root,
+        "covers is listening on http://{}",
+        listener.local_addr()?
+    );
+    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown_signal()).await?;
+    db.close().await;
+    tracing::info!("covers stopped");
+    Ok(())
+}
+
+/// Resolves on the first SIGINT (Ctrl-C) or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(err) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %err, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(err) => {
+                tracing::error!(error = %err, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -1,0 +1,115 @@
+//! The HTTP application through its router, without a network: health check,
+//! server-rendered pages, static files and errors.
+
+use app::server::{AppState, Db};
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use server::config::Config;
+use tower::ServiceExt;
+
+struct TestApp {
+    state: AppState,
+    _dir: tempfile::TempDir,
+}
+
+impl TestApp {
+    /// A router on a fresh SQLite file, serving a site root with one file.
+    async fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        std::fs::create_dir_all(site.join("pkg")).unwrap();
+        std::fs::write(site.join("pkg/covers_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
+        let db_url = format!("sqlite:{}", dir.path().join("covers.db").display());
+        let site_root = site.display().to_string();
+        let config = Config::from_lookup(|name| match name {
+            "LEPTOS_SITE_ROOT" => Some(site_root.clone()),
+            "DATABASE_URL" => Some(db_url.clone()),
+            _ => None,
+        })
+        .unwrap();
+        let db = Db::connect(config.database_url.as_deref()).await.unwrap();
+        let state = AppState { leptos_options: config.leptos_options, db };
+        Self { state, _dir: dir }
+    }
+
+    async fn get(&self, uri: &str) -> (StatusCode, axum::http::HeaderMap, String) {
+        let request = Request::get(uri).body(Body::empty()).unwrap();
+        let response = server::router(self.state.clone()).oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        (status, headers, String::from_utf8_lossy(&body).into_owned())
+    }
+}
+
+#[tokio::test]
+async fn healthz_answers_ok_when_the_database_answers() {
+    let app = TestApp::new().await;
+    let (status, headers, body) = app.get("/healthz").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "application/json");
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&body).unwrap(),
+        serde_json::json!({"status": "ok"})
+    );
+}
+
+#[tokio::test]
+async fn healthz_answers_503_with_retry_after_when_the_database_is_gone() {
+    let app = TestApp::new().await;
+    app.state.db.close().await;
+    let (status, headers, body) = app.get("/healthz").await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(headers.contains_key(header::RETRY_AFTER));
+    let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(body["error"]["code"], "database_unavailable");
+    assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
+}
+
+#[tokio::test]
+async fn the_home_page_is_rendered_on_the_server_and_loads_the_front_end() {
+    let app = TestApp::new().await;
+    let (status, headers, body) = app.get("/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/html"));
+    assert!(body.starts_with("<!DOCTYPE html>"), "{body}");
+    assert!(body.contains("<title>Covers</title>"), "{body}");
+    assert!(body.contains(r#"<nav aria-label="Main""#), "{body}");
+    assert!(body.contains("Book a table"), "{body}");
+    assert!(body.contains("2 guests"), "{body}");
+    // The hydration script asks for the files the build produces.
+    assert!(body.contains("/pkg/covers.js"), "{body}");
+    assert!(body.contains("covers_bg"), "{body}");
+    assert!(body.contains(r#"href="/pkg/covers.css""#), "{body}");
+    // Component styles are inlined in the head.
+    assert!(body.contains(r#"<style id="component-styles">"#), "{body}");
+    assert!(body.contains(".hero."), "{body}");
+}
+
+#[tokio::test]
+async fn an_unknown_page_is_a_404_page() {
+    let app = TestApp::new().await;
+    let (status, _, body) = app.get("/no/such/page").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(body.contains("Page not found"), "{body}");
+}
+
+#[tokio::test]
+async fn the_webassembly_is_served_as_application_wasm() {
+    let app = TestApp::new().await;
+    let (status, headers, body) = app.get("/pkg/covers_bg.wasm").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "application/wasm");
+    assert!(body.as_bytes().starts_with(b"\0asm"));
+}
+
+#[tokio::test]
+async fn html_is_compressed_for_clients_that_accept_it() {
+    let app = TestApp::new().await;
+    let request =
+        Request::get("/").header(header::ACCEPT_ENCODING, "gzip").body(Body::empty()).unwrap();
+    let response = server::router(app.state.clone()).oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()[header::CONTENT_ENCODING], "gzip");
+}
