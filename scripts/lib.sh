@@ -38,8 +38,11 @@ as_root() {
 
 # The rustup toolchain that builds the wasm32 front end: the default one when
 # its wasm32 target is installed, else Debian's compiler linked by the set-up.
+# COVERS_WASM_VIA=debian insists on Debian's compiler.
 wasm_toolchain() {
-  if rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  if [ "${COVERS_WASM_VIA:-}" = debian ]; then
+    rustup toolchain list 2>/dev/null | grep -q '^debian-web' && echo debian-web
+  elif rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
     echo stable
   elif rustup toolchain list 2>/dev/null | grep -q '^debian-web'; then
     echo debian-web

@@ -6,6 +6,9 @@
 #   scripts/setup.sh            what building and running the app needs
 #   scripts/setup.sh --tests    … and what the tests need (Chromium, Playwright)
 #   scripts/setup.sh --dev      … and cargo-leptos for `cargo leptos watch` (slow: 20–40 min)
+#
+# COVERS_WASM_VIA=debian skips `rustup target add` and builds the front end
+# with Debian's rustc-web, as on machines that cannot reach rustup's servers.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -50,7 +53,7 @@ apt_install "${sys_pkgs[@]}"
 step "Rust target wasm32-unknown-unknown"
 if wasm_toolchain >/dev/null; then
   log "wasm32 builds with the '$(wasm_toolchain)' toolchain"
-elif timeout 120 rustup target add wasm32-unknown-unknown >/dev/null 2>&1; then
+elif [ "${COVERS_WASM_VIA:-}" != debian ] && timeout 120 rustup target add wasm32-unknown-unknown >/dev/null 2>&1; then
   log "installed with rustup"
 else
   # No rustup download server: build with Debian's Rust (bookworm-security

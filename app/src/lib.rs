@@ -8,6 +8,8 @@
 //! - `server` (only with `ssr`) holds the application state and the database.
 
 pub mod components;
+pub mod domain;
+pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod server;

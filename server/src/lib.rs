@@ -65,7 +65,7 @@ async fn healthz(State(db): State<Db>) -> Response {
 pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let db = Db::connect(config.database_url.as_deref()).await?;
     tracing::info!(database = db.location(), "database ready");
-    let state = AppState { leptos_options: config.leptos_options.clone(), db: db.clone() };
+    let state = AppState::new(config.leptos_options.clone(), db.clone());
     let listener = tokio::net::TcpListener::bind(config.site_addr).await?;
     tracing::info!(
         address = %listener.local_addr()?,

@@ -29,7 +29,7 @@ impl TestApp {
         })
         .unwrap();
         let db = Db::connect(config.database_url.as_deref()).await.unwrap();
-        let state = AppState { leptos_options: config.leptos_options, db };
+        let state = AppState::new(config.leptos_options, db);
         Self { state, _dir: dir }
     }
 

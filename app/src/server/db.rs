@@ -31,10 +31,13 @@ pub enum DbError {
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
-/// A handle on the database, cheap to clone.
+/// A handle on the database, cheap to clone. SQLite takes one writer at a
+/// time, so writes queue for a single connection (in order, without busy
+/// retries) while reads use a pool of their own.
 #[derive(Clone, Debug)]
 pub struct Db {
-    pool: SqlitePool,
+    writer: SqlitePool,
+    reader: SqlitePool,
     /// Where the data lives, for the log: a file path (secrets never appear).
     location: String,
 }
@@ -68,10 +71,19 @@ impl Db {
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(BUSY_TIMEOUT)
             .foreign_keys(true);
-        let pool =
-            SqlitePoolOptions::new().acquire_timeout(ACQUIRE_TIMEOUT).connect_with(options).await?;
-        sqlx::migrate!("../migrations/sqlite").run(&pool).await?;
-        Ok(Self { pool, location })
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .connect_with(options.clone())
+            .await?;
+        sqlx::migrate!("../migrations/sqlite").run(&writer).await?;
+        let readers = std::thread::available_parallelism().map_or(4, |n| n.get() * 2) as u32;
+        let reader = SqlitePoolOptions::new()
+            .max_connections(readers)
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .connect_with(options.read_only(true))
+            .await?;
+        Ok(Self { writer, reader, location })
     }
 
     /// Where the data is kept, fit for a log line.
@@ -79,18 +91,25 @@ impl Db {
         &self.location
     }
 
-    pub fn pool(&self) -> &SqlitePool {
-        &self.pool
+    /// The connection every write goes through.
+    pub fn writer(&self) -> &SqlitePool {
+        &self.writer
+    }
+
+    /// Connections for reads that need not see a write in progress.
+    pub fn reader(&self) -> &SqlitePool {
+        &self.reader
     }
 
     /// Answers whether the database responds to a trivial query.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
-        sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ())
+        sqlx::query("SELECT 1").execute(&self.reader).await.map(|_| ())
     }
 
     /// Waits for in-flight queries and closes every connection.
     pub async fn close(&self) {
-        self.pool.close().await;
+        self.writer.close().await;
+        self.reader.close().await;
     }
 }
 
@@ -125,7 +144,7 @@ mod tests {
         let db = Db::connect(Some(&url)).await.expect("connect");
         db.ping().await.expect("ping");
         let mode: String =
-            sqlx::query_scalar("PRAGMA journal_mode").fetch_one(db.pool()).await.unwrap();
+            sqlx::query_scalar("PRAGMA journal_mode").fetch_one(db.reader()).await.unwrap();
         assert_eq!(mode, "wal");
         assert!(file.exists(), "the database file is created");
         db.close().await;

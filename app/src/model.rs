@@ -1,0 +1,226 @@
+//! The shapes that travel: what the JSON API returns and what server
+//! functions hand to pages. Compiled for the server and the browser alike.
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::PeriodSpec;
+
+/// A restaurant as diners and integrators see it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Restaurant {
+    pub id: String,
+    pub name: String,
+    pub phone: String,
+    pub email: Option<String>,
+    pub address: Option<String>,
+    pub city: Option<String>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub timezone: String,
+    pub opening_hours: Vec<PeriodSpec>,
+    pub slot_minutes: u16,
+    pub duration_minutes: u16,
+    pub buffer_minutes: u16,
+    pub min_notice_minutes: u32,
+    pub max_days_ahead: u16,
+    pub max_party_size: Option<u8>,
+    pub closed_dates: Vec<NaiveDate>,
+    pub created_at: DateTime<FixedOffset>,
+    pub updated_at: DateTime<FixedOffset>,
+    /// The bookable tables, when the restaurant is fetched on its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tables: Option<Vec<Table>>,
+}
+
+/// A table of a restaurant.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Table {
+    pub id: String,
+    pub label: String,
+    pub capacity: u8,
+    pub active: bool,
+}
+
+/// One page of the restaurant list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RestaurantPage {
+    pub items: Vec<Restaurant>,
+    pub page: u32,
+    pub per_page: u32,
+    pub total: u64,
+}
+
+/// The slots of one date.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DaySlots {
+    pub date: NaiveDate,
+    pub timezone: String,
+    pub slots: Vec<SlotInfo>,
+}
+
+/// A slot and its tables.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlotInfo {
+    pub start: DateTime<FixedOffset>,
+    /// The wall time the restaurant calls it: "19:00".
+    pub local_time: String,
+    pub tables: Vec<TableAvailability>,
+}
+
+/// Whether one table is free for a whole slot.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TableAvailability {
+    pub table_id: String,
+    pub label: String,
+    pub capacity: u8,
+    pub available: bool,
+}
+
+/// Reservation statuses. Only `pending`, `confirmed` and `seated` hold tables.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Pending,
+    Confirmed,
+    Seated,
+    Completed,
+    Cancelled,
+    NoShow,
+}
+
+impl Status {
+    pub const ALL: [Status; 6] = [
+        Status::Pending,
+        Status::Confirmed,
+        Status::Seated,
+        Status::Completed,
+        Status::Cancelled,
+        Status::NoShow,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pending => "pending",
+            Status::Confirmed => "confirmed",
+            Status::Seated => "seated",
+            Status::Completed => "completed",
+            Status::Cancelled => "cancelled",
+            Status::NoShow => "no_show",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    pub fn holds_tables(self) -> bool {
+        matches!(self, Status::Pending | Status::Confirmed | Status::Seated)
+    }
+
+    /// How a person reads it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Pending => "Pending",
+            Status::Confirmed => "Confirmed",
+            Status::Seated => "Seated",
+            Status::Completed => "Completed",
+            Status::Cancelled => "Cancelled",
+            Status::NoShow => "No-show",
+        }
+    }
+}
+
+/// A table a reservation holds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeldTable {
+    pub id: String,
+    pub label: String,
+    pub capacity: u8,
+}
+
+/// A reservation. `code` is present only in the answer that created it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reservation {
+    pub id: String,
+    pub restaurant_id: String,
+    pub restaurant_name: String,
+    pub status: Status,
+    pub start: DateTime<FixedOffset>,
+    pub end: DateTime<FixedOffset>,
+    pub party_size: u8,
+    pub tables: Vec<HeldTable>,
+    pub name: String,
+    pub phone: String,
+    pub email: Option<String>,
+    pub notes: String,
+    pub created_at: DateTime<FixedOffset>,
+    pub updated_at: DateTime<FixedOffset>,
+    pub cancelled_at: Option<DateTime<FixedOffset>>,
+    pub cancelled_by: Option<String>,
+    pub cancel_reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+}
+
+/// A new restaurant. Every field is optional here so that a missing one is
+/// reported as a validation error naming it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewRestaurant {
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+    pub city: Option<String>,
+    pub timezone: Option<String>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub opening_hours: Option<Vec<PeriodSpec>>,
+    pub slot_minutes: Option<i64>,
+    pub duration_minutes: Option<i64>,
+    pub buffer_minutes: Option<i64>,
+    pub min_notice_minutes: Option<i64>,
+    pub max_days_ahead: Option<i64>,
+    pub max_party_size: Option<i64>,
+    pub closed_dates: Option<Vec<String>>,
+}
+
+/// A restaurant just created, with its owner key (shown this once).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CreatedRestaurant {
+    #[serde(flatten)]
+    pub restaurant: Restaurant,
+    pub owner_key: String,
+}
+
+/// A table to add.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewTable {
+    pub capacity: Option<i64>,
+    pub label: Option<String>,
+}
+
+/// Changes to a table; absent fields stay as they are.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TableChanges {
+    pub capacity: Option<i64>,
+    pub label: Option<String>,
+}
+
+/// A reservation request.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewReservation {
+    pub restaurant_id: Option<String>,
+    /// RFC 3339, or a local `YYYY-MM-DDTHH:MM` read in the restaurant's zone.
+    pub start: Option<String>,
+    pub party_size: Option<i64>,
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub notes: Option<String>,
+    pub table_id: Option<String>,
+}

@@ -1,0 +1,106 @@
+//! What a service call can answer besides success. Expected outcomes (a slot
+//! taken, a wrong code) are ordinary values here; the HTTP layer and the
+//! pages map each to a status and a message.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, FixedOffset};
+
+use crate::domain::ParseError;
+
+/// Validation messages by field name (`phone`, `tables[1].capacity`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FieldErrors(pub BTreeMap<String, String>);
+
+impl FieldErrors {
+    pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.0.entry(field.into()).or_insert_with(|| message.into());
+    }
+
+    /// Keeps the value of a successful parse, or records why it failed.
+    pub fn check<T>(&mut self, field: &str, parsed: Result<T, ParseError>) -> Option<T> {
+        match parsed {
+            Ok(value) => Some(value),
+            Err(err) => {
+                self.add(field, err.0);
+                None
+            }
+        }
+    }
+
+    /// A required value: records "required" when it is absent.
+    pub fn required<'a>(&mut self, field: &str, value: Option<&'a str>) -> Option<&'a str> {
+        if value.is_none() {
+            self.add(field, format!("{} is required", field.replace('_', " ")));
+        }
+        value
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `Ok(())` when nothing was recorded, else the validation error.
+    pub fn finish(self) -> Result<(), ServiceError> {
+        if self.is_empty() { Ok(()) } else { Err(ServiceError::Invalid(self)) }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// 422: input that breaks a rule, by field.
+    #[error("some fields are not valid")]
+    Invalid(FieldErrors),
+    /// 404: no such thing, or not visible to this caller.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// 401: an owner action without an owner key, or with an unknown one.
+    #[error("this needs the restaurant's owner key")]
+    Unauthorized,
+    /// 403: an owner key of another restaurant.
+    #[error("this owner key is for another restaurant")]
+    Forbidden,
+    /// 409: no table is free for that slot any more.
+    #[error("{message}")]
+    SlotUnavailable { message: String, alternatives: Vec<DateTime<FixedOffset>> },
+    /// 409: a status change that cannot happen (a completed visit cannot be cancelled).
+    #[error("{0}")]
+    InvalidTransition(String),
+    /// 503: the database did not answer in time.
+    #[error("the database is unavailable; try again shortly")]
+    Unavailable,
+    /// 500: anything else; details go to the log, not to the client.
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl ServiceError {
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        let mut errors = FieldErrors::default();
+        errors.add(field, message);
+        ServiceError::Invalid(errors)
+    }
+}
+
+impl From<sqlx::Error> for ServiceError {
+    fn from(err: sqlx::Error) -> Self {
+        match &err {
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+                tracing::warn!(error = %err, "database unavailable");
+                ServiceError::Unavailable
+            }
+            sqlx::Error::Database(db) if is_busy(db.message()) => {
+                tracing::warn!(error = %err, "database busy");
+                ServiceError::Unavailable
+            }
+            _ => {
+                tracing::error!(error = %err, "database error");
+                ServiceError::Internal(err.to_string())
+            }
+        }
+    }
+}
+
+fn is_busy(message: &str) -> bool {
+    message.contains("database is locked") || message.contains("database is busy")
+}

@@ -1,0 +1,70 @@
+//! Shared fixtures: a fresh SQLite file per test and a clock fixed in time.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use app::model::{CreatedRestaurant, NewRestaurant, NewTable, Table};
+use app::server::{Db, Service};
+use chrono::{DateTime, Utc};
+
+/// "Now" in the tests: Tuesday 1 December 2026, 10:00 UTC.
+pub const NOW: &str = "2026-12-01T10:00:00Z";
+
+pub fn now() -> DateTime<Utc> {
+    NOW.parse().unwrap()
+}
+
+/// A service on a new SQLite file in a temporary directory.
+pub struct TestDb {
+    pub service: Service,
+    pub db: Db,
+    pub dir: tempfile::TempDir,
+}
+
+impl TestDb {
+    pub async fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite:{}", dir.path().join("covers.db").display());
+        let db = Db::connect(Some(&url)).await.unwrap();
+        let service = Service::new(db.clone()).with_clock(Arc::new(now));
+        Self { service, db, dir }
+    }
+
+    pub fn url(&self) -> String {
+        format!("sqlite:{}", self.dir.path().join("covers.db").display())
+    }
+
+    /// A restaurant in UTC open every day 12:00–22:00, with the given tables.
+    pub async fn restaurant(&self, seats: &[i64]) -> (CreatedRestaurant, Vec<Table>) {
+        let created = self
+            .service
+            .create_restaurant(NewRestaurant {
+                name: Some("Chez Test".into()),
+                phone: Some("+33 1 23 45 67 89".into()),
+                city: Some("Paris".into()),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        let tables = if seats.is_empty() {
+            Vec::new()
+        } else {
+            self.service
+                .add_tables(
+                    &created.restaurant.id,
+                    Some(&created.owner_key),
+                    seats.iter().map(|&n| NewTable { capacity: Some(n), label: None }).collect(),
+                )
+                .await
+                .unwrap()
+        };
+        (created, tables)
+    }
+
+    pub async fn count(&self, table: &str) -> i64 {
+        sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(self.db.reader())
+            .await
+            .unwrap()
+    }
+}
