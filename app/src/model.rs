@@ -6,8 +6,51 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::PeriodSpec;
 
+/// Instants on the wire: RFC 3339 with the restaurant's offset, always
+/// written as `+HH:MM` (`2026-12-04T19:00:00+01:00`, and `+00:00`, not `Z`).
+pub mod rfc3339 {
+    use chrono::{DateTime, FixedOffset, SecondsFormat};
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn format(t: &DateTime<FixedOffset>) -> String {
+        t.to_rfc3339_opts(SecondsFormat::Secs, false)
+    }
+
+    pub fn serialize<S: Serializer>(t: &DateTime<FixedOffset>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format(t))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<FixedOffset>, D::Error> {
+        let text = String::deserialize(d)?;
+        DateTime::parse_from_rfc3339(&text).map_err(serde::de::Error::custom)
+    }
+
+    pub mod option {
+        use super::*;
+
+        pub fn serialize<S: Serializer>(
+            t: &Option<DateTime<FixedOffset>>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            match t {
+                Some(t) => s.serialize_some(&format(t)),
+                None => s.serialize_none(),
+            }
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<Option<DateTime<FixedOffset>>, D::Error> {
+            Option::<String>::deserialize(d)?
+                .map(|text| DateTime::parse_from_rfc3339(&text).map_err(serde::de::Error::custom))
+                .transpose()
+        }
+    }
+}
+
 /// A restaurant as diners and integrators see it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Restaurant {
     pub id: String,
     pub name: String,
@@ -26,7 +69,9 @@ pub struct Restaurant {
     pub max_days_ahead: u16,
     pub max_party_size: Option<u8>,
     pub closed_dates: Vec<NaiveDate>,
+    #[serde(with = "rfc3339")]
     pub created_at: DateTime<FixedOffset>,
+    #[serde(with = "rfc3339")]
     pub updated_at: DateTime<FixedOffset>,
     /// The bookable tables, when the restaurant is fetched on its own.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -35,6 +80,7 @@ pub struct Restaurant {
 
 /// A table of a restaurant.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Table {
     pub id: String,
     pub label: String,
@@ -44,6 +90,7 @@ pub struct Table {
 
 /// One page of the restaurant list.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RestaurantPage {
     pub items: Vec<Restaurant>,
     pub page: u32,
@@ -53,6 +100,7 @@ pub struct RestaurantPage {
 
 /// The slots of one date.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct DaySlots {
     pub date: NaiveDate,
     pub timezone: String,
@@ -61,7 +109,9 @@ pub struct DaySlots {
 
 /// A slot and its tables.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SlotInfo {
+    #[serde(with = "rfc3339")]
     pub start: DateTime<FixedOffset>,
     /// The wall time the restaurant calls it: "19:00".
     pub local_time: String,
@@ -70,6 +120,7 @@ pub struct SlotInfo {
 
 /// Whether one table is free for a whole slot.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TableAvailability {
     pub table_id: String,
     pub label: String,
@@ -79,6 +130,7 @@ pub struct TableAvailability {
 
 /// Reservation statuses. Only `pending`, `confirmed` and `seated` hold tables.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Pending,
@@ -133,6 +185,7 @@ impl Status {
 
 /// A table a reservation holds.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct HeldTable {
     pub id: String,
     pub label: String,
@@ -141,12 +194,15 @@ pub struct HeldTable {
 
 /// A reservation. `code` is present only in the answer that created it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Reservation {
     pub id: String,
     pub restaurant_id: String,
     pub restaurant_name: String,
     pub status: Status,
+    #[serde(with = "rfc3339")]
     pub start: DateTime<FixedOffset>,
+    #[serde(with = "rfc3339")]
     pub end: DateTime<FixedOffset>,
     pub party_size: u8,
     pub tables: Vec<HeldTable>,
@@ -154,8 +210,11 @@ pub struct Reservation {
     pub phone: String,
     pub email: Option<String>,
     pub notes: String,
+    #[serde(with = "rfc3339")]
     pub created_at: DateTime<FixedOffset>,
+    #[serde(with = "rfc3339")]
     pub updated_at: DateTime<FixedOffset>,
+    #[serde(with = "rfc3339::option")]
     pub cancelled_at: Option<DateTime<FixedOffset>>,
     pub cancelled_by: Option<String>,
     pub cancel_reason: Option<String>,
@@ -166,6 +225,7 @@ pub struct Reservation {
 /// A new restaurant. Every field is optional here so that a missing one is
 /// reported as a validation error naming it.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewRestaurant {
     pub name: Option<String>,
@@ -188,6 +248,7 @@ pub struct NewRestaurant {
 
 /// A restaurant just created, with its owner key (shown this once).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CreatedRestaurant {
     #[serde(flatten)]
     pub restaurant: Restaurant,
@@ -196,6 +257,7 @@ pub struct CreatedRestaurant {
 
 /// A table to add.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewTable {
     pub capacity: Option<i64>,
@@ -204,6 +266,7 @@ pub struct NewTable {
 
 /// Changes to a table; absent fields stay as they are.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TableChanges {
     pub capacity: Option<i64>,
@@ -212,6 +275,7 @@ pub struct TableChanges {
 
 /// A reservation request.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewReservation {
     pub restaurant_id: Option<String>,

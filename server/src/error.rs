@@ -1,53 +1,165 @@
 //! The error body of every 4xx/5xx answer of the HTTP API:
 //! `{"error": {"code": "snake_case", "message": "…", "fields": {…}}}`.
+//! Service outcomes map here, each variant with its status.
 
+use std::collections::BTreeMap;
+
+use app::server::ServiceError;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
 /// Seconds a client is asked to wait before retrying when the database is down.
 const RETRY_AFTER_SECONDS: &str = "5";
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum ApiError {
+    /// 400: the request cannot be read (bad JSON, wrong content type).
+    Malformed(String),
+    /// 422: fields that break a rule, by name.
+    Invalid(BTreeMap<String, String>),
+    /// 404
+    NotFound(String),
+    /// 405
+    MethodNotAllowed,
+    /// 401
+    Unauthorized(String),
+    /// 403
+    Forbidden(String),
+    /// 409 `slot_unavailable`, with other start times that can seat the party.
+    SlotUnavailable { message: String, alternatives: Vec<DateTime<FixedOffset>> },
+    /// 409 `invalid_transition`
+    InvalidTransition(String),
     /// 503, with `Retry-After`: the database does not answer.
-    #[error("the database is unavailable; try again shortly")]
     DatabaseUnavailable,
+    /// 500: details are logged, never sent.
+    Internal,
 }
 
-#[derive(Serialize)]
-struct Body<'a> {
-    error: Detail<'a>,
+/// The JSON error body.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
 }
 
-#[derive(Serialize)]
-struct Detail<'a> {
-    code: &'a str,
-    message: String,
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// A stable, machine-readable code: `validation_failed`, `slot_unavailable`, …
+    pub code: &'static str,
+    /// Text for people.
+    pub message: String,
+    /// For validation errors: a message per field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<BTreeMap<String, String>>,
+    /// For `slot_unavailable`: the nearest start times that can seat the party (RFC 3339).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alternatives: Option<Vec<String>>,
 }
 
 impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
+            ApiError::Malformed(_) => StatusCode::BAD_REQUEST,
+            ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::SlotUnavailable { .. } | ApiError::InvalidTransition(_) => {
+                StatusCode::CONFLICT
+            }
             ApiError::DatabaseUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     pub fn code(&self) -> &'static str {
         match self {
+            ApiError::Malformed(_) => "malformed_request",
+            ApiError::Invalid(_) => "validation_failed",
+            ApiError::NotFound(_) => "not_found",
+            ApiError::MethodNotAllowed => "method_not_allowed",
+            ApiError::Unauthorized(_) => "unauthorized",
+            ApiError::Forbidden(_) => "forbidden",
+            ApiError::SlotUnavailable { .. } => "slot_unavailable",
+            ApiError::InvalidTransition(_) => "invalid_transition",
             ApiError::DatabaseUnavailable => "database_unavailable",
+            ApiError::Internal => "internal_error",
+        }
+    }
+
+    /// A 422 for one field.
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        ApiError::Invalid(BTreeMap::from([(field.to_string(), message.into())]))
+    }
+
+    fn body(self) -> ErrorBody {
+        let code = self.code();
+        let (message, fields, alternatives) = match self {
+            ApiError::Malformed(m)
+            | ApiError::NotFound(m)
+            | ApiError::Unauthorized(m)
+            | ApiError::Forbidden(m)
+            | ApiError::InvalidTransition(m) => (m, None, None),
+            ApiError::Invalid(fields) => {
+                let message = match fields.iter().next() {
+                    Some((field, problem)) if fields.len() == 1 => format!("{field}: {problem}"),
+                    _ => "some fields are not valid".to_string(),
+                };
+                (message, Some(fields), None)
+            }
+            ApiError::MethodNotAllowed => ("that method is not allowed here".into(), None, None),
+            ApiError::SlotUnavailable { message, alternatives } => (
+                message,
+                None,
+                Some(alternatives.iter().map(app::model::rfc3339::format).collect()),
+            ),
+            ApiError::DatabaseUnavailable => {
+                ("the database is unavailable; try again shortly".into(), None, None)
+            }
+            ApiError::Internal => ("something went wrong on our side".into(), None, None),
+        };
+        ErrorBody { error: ErrorDetail { code, message, fields, alternatives } }
+    }
+}
+
+impl From<ServiceError> for ApiError {
+    fn from(err: ServiceError) -> Self {
+        match err {
+            ServiceError::Invalid(fields) => ApiError::Invalid(fields.0),
+            ServiceError::NotFound(what) => ApiError::NotFound(format!("{what} not found")),
+            ServiceError::Unauthorized => ApiError::Unauthorized(
+                "send the restaurant's owner key as Authorization: Bearer <owner_key>".into(),
+            ),
+            ServiceError::Forbidden => {
+                ApiError::Forbidden("this owner key is for another restaurant".into())
+            }
+            ServiceError::SlotUnavailable { message, alternatives } => {
+                ApiError::SlotUnavailable { message, alternatives }
+            }
+            ServiceError::InvalidTransition(message) => ApiError::InvalidTransition(message),
+            ServiceError::Unavailable => ApiError::DatabaseUnavailable,
+            ServiceError::Internal(detail) => {
+                tracing::error!(%detail, "internal error");
+                ApiError::Internal
+            }
         }
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = Body { error: Detail { code: self.code(), message: self.to_string() } };
-        let mut response = (self.status(), axum::Json(body)).into_response();
-        if matches!(self, ApiError::DatabaseUnavailable) {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER_SECONDS));
+        let status = self.status();
+        let retry = matches!(self, ApiError::DatabaseUnavailable);
+        let unauthorized = matches!(self, ApiError::Unauthorized(_));
+        let mut response = (status, axum::Json(self.body())).into_response();
+        let headers = response.headers_mut();
+        if retry {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER_SECONDS));
+        }
+        if unauthorized {
+            headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         response
     }

@@ -2,6 +2,7 @@
 //! Leptos pages, server functions, `/healthz`, the built site's static
 //! files) and the process lifecycle (start-up, graceful shutdown).
 
+pub mod api;
 pub mod config;
 pub mod error;
 
@@ -31,6 +32,7 @@ pub fn router(state: AppState) -> Router {
     let shell_options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", get(healthz))
+        .nest("/api/v1", api::routes())
         .leptos_routes_with_context(
             &state,
             routes,

@@ -30,6 +30,7 @@ pub struct Period {
 
 /// A period as the API and forms write it: `{"day":"mon","open":"12:00","close":"22:00"}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PeriodSpec {
     pub day: String,
     pub open: String,

@@ -1,0 +1,403 @@
+//! The JSON API under `/api/v1`: thin handlers that read the request, call
+//! the service and shape the answer. The OpenAPI document is generated from
+//! these handlers and types (`GET /api/v1/openapi.json`).
+
+use app::model::{
+    CreatedRestaurant, DaySlots, NewReservation, NewRestaurant, NewTable, Reservation, Restaurant,
+    RestaurantPage, Table, TableChanges,
+};
+use app::server::AppState;
+use app::server::service::{Caller, Service};
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Path, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, patch, post};
+use axum::{Json, Router};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use utoipa::OpenApi;
+
+use crate::error::{ApiError, ErrorBody};
+
+type ApiResult<T> = Result<T, ApiError>;
+
+/// The routes of `/api/v1`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(openapi))
+        .route("/restaurants", post(create_restaurant).get(list_restaurants))
+        .route("/restaurants/{id}", get(get_restaurant).patch(update_restaurant))
+        .route("/restaurants/{id}/tables", post(add_tables))
+        .route("/restaurants/{id}/tables/{table_id}", patch(update_table).delete(remove_table))
+        .route("/restaurants/{id}/slots", get(slots))
+        .route("/restaurants/{id}/reservations", get(day_reservations))
+        .route("/reservations", post(create_reservation))
+        .route("/reservations/{id}", get(get_reservation))
+        .route("/reservations/{id}/cancel", post(cancel_reservation))
+        .fallback(|| async { ApiError::NotFound("no such API endpoint".into()) })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+}
+
+// ------------------------------------------------------------------ extractors
+
+/// A JSON body. Unreadable JSON is a 400; JSON of the wrong shape is a 422
+/// naming the field (`party_size`, `tables[0].capacity`). The body is read as
+/// JSON whatever `Content-Type` says, as command-line clients often send
+/// another.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|e| ApiError::Malformed(format!("cannot read the body: {e}")))?;
+        parse_json(&bytes).map(ApiJson)
+    }
+}
+
+/// A JSON body that may be absent (an empty body reads as `T::default()`).
+pub struct OptionalJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Default> FromRequest<S> for OptionalJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|e| ApiError::Malformed(format!("cannot read the body: {e}")))?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(OptionalJson(T::default()));
+        }
+        parse_json(&bytes).map(OptionalJson)
+    }
+}
+
+fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> ApiResult<T> {
+    // Syntax first, so that broken JSON is a 400 wherever the break is.
+    let value: serde_json::Value = serde_json::from_slice(bytes)
+        .map_err(|e| ApiError::Malformed(format!("the body is not valid JSON: {e}")))?;
+    serde_path_to_error::deserialize(value).map_err(|err| {
+        let path = err.path().to_string();
+        let field = if path == "." { "body".to_string() } else { path };
+        ApiError::field(&field, humanize(&err.into_inner().to_string()))
+    })
+}
+
+/// serde's wording, in words for people.
+fn humanize(message: &str) -> String {
+    message
+        .replace("invalid type: ", "")
+        .replace("expected i64", "expected a whole number")
+        .replace("expected f64", "expected a number")
+        .replace("expected a sequence", "expected a list")
+        .replace("expected struct ", "expected an object ")
+}
+
+/// Query parameters as text; handlers parse them so that bad values are a
+/// 422 naming the parameter.
+fn query<T: DeserializeOwned>(raw: Option<&str>) -> ApiResult<T> {
+    serde_urlencoded::from_str(raw.unwrap_or_default())
+        .map_err(|e| ApiError::Malformed(format!("cannot read the query string: {e}")))
+}
+
+/// The owner key from `Authorization: Bearer <key>`.
+fn owner_key(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, key) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| key.trim().to_string()).filter(|k| !k.is_empty())
+}
+
+/// Who asks about a reservation: the diner's code, else the owner's key.
+fn caller(headers: &HeaderMap) -> ApiResult<Caller> {
+    if let Some(code) = headers.get("x-reservation-code").and_then(|v| v.to_str().ok()) {
+        return Ok(Caller::Diner { code: code.to_string() });
+    }
+    if let Some(key) = owner_key(headers) {
+        return Ok(Caller::Owner { key });
+    }
+    // Without a code or key the reservation is not visible: same answer as a wrong code.
+    Err(ApiError::NotFound("reservation not found".into()))
+}
+
+fn parse_number(field: &str, value: Option<&str>, default: u32) -> ApiResult<u32> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(default),
+        Some(v) => {
+            v.parse().map_err(|_| ApiError::field(field, format!("{v:?} is not a whole number")))
+        }
+    }
+}
+
+// ------------------------------------------------------------------ restaurants
+
+/// Create a restaurant. The answer carries `owner_key`, shown only here.
+#[utoipa::path(post, path = "/api/v1/restaurants", tag = "restaurants",
+    request_body = NewRestaurant,
+    responses(
+        (status = 201, description = "Created", body = CreatedRestaurant),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 422, description = "Invalid fields", body = ErrorBody),
+    ))]
+async fn create_restaurant(
+    State(service): State<Service>,
+    ApiJson(input): ApiJson<NewRestaurant>,
+) -> ApiResult<(StatusCode, Json<CreatedRestaurant>)> {
+    Ok((StatusCode::CREATED, Json(service.create_restaurant(input).await?)))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+struct ListQuery {
+    /// Text in the name or city.
+    q: Option<String>,
+    /// Exact city (any case).
+    city: Option<String>,
+    /// Page number, from 1.
+    page: Option<String>,
+    /// Results per page, 1 to 100 (default 20).
+    per_page: Option<String>,
+}
+
+/// List restaurants by name, optionally searched and filtered by city.
+#[utoipa::path(get, path = "/api/v1/restaurants", tag = "restaurants", params(ListQuery),
+    responses((status = 200, body = RestaurantPage), (status = 422, body = ErrorBody)))]
+async fn list_restaurants(
+    State(service): State<Service>,
+    uri: axum::http::Uri,
+) -> ApiResult<Json<RestaurantPage>> {
+    let q: ListQuery = query(uri.query())?;
+    let page = parse_number("page", q.page.as_deref(), 1)?;
+    let per_page = parse_number("per_page", q.per_page.as_deref(), 20)?;
+    Ok(Json(service.list_restaurants(q.q.as_deref(), q.city.as_deref(), page, per_page).await?))
+}
+
+/// A restaurant with its tables.
+#[utoipa::path(get, path = "/api/v1/restaurants/{id}", tag = "restaurants",
+    params(("id" = String, Path)),
+    responses((status = 200, body = Restaurant), (status = 404, body = ErrorBody)))]
+async fn get_restaurant(
+    State(service): State<Service>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Restaurant>> {
+    Ok(Json(service.restaurant(&id).await?))
+}
+
+/// Change a restaurant's fields (owner).
+#[utoipa::path(patch, path = "/api/v1/restaurants/{id}", tag = "restaurants",
+    params(("id" = String, Path)), request_body = NewRestaurant,
+    security(("owner_key" = [])),
+    responses((status = 200, body = Restaurant), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn update_restaurant(
+    State(service): State<Service>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    ApiJson(input): ApiJson<NewRestaurant>,
+) -> ApiResult<Json<Restaurant>> {
+    Ok(Json(service.update_restaurant(&id, owner_key(&headers).as_deref(), input).await?))
+}
+
+// ------------------------------------------------------------------ tables
+
+#[derive(Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TablesBody<T> {
+    pub tables: Vec<T>,
+}
+
+/// Add tables (all or none); answers with all of the restaurant's tables.
+#[utoipa::path(post, path = "/api/v1/restaurants/{id}/tables", tag = "tables",
+    params(("id" = String, Path)), request_body = TablesBody<NewTable>,
+    security(("owner_key" = [])),
+    responses((status = 201, body = TablesBody<Table>), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn add_tables(
+    State(service): State<Service>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<TablesBody<NewTable>>,
+) -> ApiResult<(StatusCode, Json<TablesBody<Table>>)> {
+    let tables = service.add_tables(&id, owner_key(&headers).as_deref(), body.tables).await?;
+    Ok((StatusCode::CREATED, Json(TablesBody { tables })))
+}
+
+/// Change a table's label or seats (owner).
+#[utoipa::path(patch, path = "/api/v1/restaurants/{id}/tables/{table_id}", tag = "tables",
+    params(("id" = String, Path), ("table_id" = String, Path)), request_body = TableChanges,
+    security(("owner_key" = [])),
+    responses((status = 200, body = Table), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn update_table(
+    State(service): State<Service>,
+    Path((id, table_id)): Path<(String, String)>,
+    headers: HeaderMap,
+    ApiJson(changes): ApiJson<TableChanges>,
+) -> ApiResult<Json<Table>> {
+    Ok(Json(service.update_table(&id, &table_id, owner_key(&headers).as_deref(), changes).await?))
+}
+
+/// Stop offering a table; it is kept for the reservations that name it.
+#[utoipa::path(delete, path = "/api/v1/restaurants/{id}/tables/{table_id}", tag = "tables",
+    params(("id" = String, Path), ("table_id" = String, Path)),
+    security(("owner_key" = [])),
+    responses((status = 204, description = "Removed"), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn remove_table(
+    State(service): State<Service>,
+    Path((id, table_id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> ApiResult<StatusCode> {
+    service.remove_table(&id, &table_id, owner_key(&headers).as_deref()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+// ------------------------------------------------------------------ slots
+
+#[derive(Deserialize, utoipa::IntoParams)]
+struct SlotsQuery {
+    /// The date, `YYYY-MM-DD`.
+    date: Option<String>,
+    /// With `available=true`: the party to seat.
+    party_size: Option<String>,
+    /// `true`: only the slots where the party can be seated.
+    available: Option<String>,
+}
+
+/// The slots of a date with each table's availability.
+#[utoipa::path(get, path = "/api/v1/restaurants/{id}/slots", tag = "slots",
+    params(("id" = String, Path), SlotsQuery),
+    responses((status = 200, body = DaySlots), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn slots(
+    State(service): State<Service>,
+    Path(id): Path<String>,
+    uri: axum::http::Uri,
+) -> ApiResult<Json<DaySlots>> {
+    let q: SlotsQuery = query(uri.query())?;
+    let date = q.date.ok_or_else(|| ApiError::field("date", "date is required (YYYY-MM-DD)"))?;
+    let available = match q.available.as_deref().map(str::trim) {
+        None | Some("") | Some("false") | Some("0") => false,
+        Some("true") | Some("1") => true,
+        Some(other) => {
+            return Err(ApiError::field("available", format!("{other:?} is not true or false")));
+        }
+    };
+    Ok(Json(service.slots(&id, &date, q.party_size.as_deref(), available).await?))
+}
+
+// ------------------------------------------------------------------ reservations
+
+/// Reserve a table. Without `table_id` the smallest free table that fits is assigned.
+#[utoipa::path(post, path = "/api/v1/reservations", tag = "reservations",
+    request_body = NewReservation,
+    responses(
+        (status = 201, description = "Confirmed; `code` is shown only here", body = Reservation),
+        (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "slot_unavailable, with alternatives", body = ErrorBody),
+        (status = 422, body = ErrorBody),
+    ))]
+async fn create_reservation(
+    State(service): State<Service>,
+    ApiJson(input): ApiJson<NewReservation>,
+) -> ApiResult<(StatusCode, Json<Reservation>)> {
+    Ok((StatusCode::CREATED, Json(service.book(input).await?)))
+}
+
+/// A reservation, with `X-Reservation-Code` or the owner's Bearer key.
+#[utoipa::path(get, path = "/api/v1/reservations/{id}", tag = "reservations",
+    params(("id" = String, Path), ("X-Reservation-Code" = Option<String>, Header)),
+    responses((status = 200, body = Reservation), (status = 404, description = "Unknown, or wrong code", body = ErrorBody)))]
+async fn get_reservation(
+    State(service): State<Service>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<Json<Reservation>> {
+    Ok(Json(service.reservation(&id, &caller(&headers)?).await?))
+}
+
+#[derive(Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CancelBody {
+    /// Why, optionally.
+    pub reason: Option<String>,
+}
+
+/// Cancel a reservation; cancelling twice answers the same.
+#[utoipa::path(post, path = "/api/v1/reservations/{id}/cancel", tag = "reservations",
+    params(("id" = String, Path), ("X-Reservation-Code" = Option<String>, Header)),
+    request_body(content = Option<CancelBody>),
+    responses((status = 200, body = Reservation), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn cancel_reservation(
+    State(service): State<Service>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    OptionalJson(body): OptionalJson<CancelBody>,
+) -> ApiResult<Json<Reservation>> {
+    Ok(Json(service.cancel(&id, &caller(&headers)?, body.reason.as_deref()).await?))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Items<T> {
+    pub items: Vec<T>,
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+struct DayQuery {
+    /// The service date, `YYYY-MM-DD`.
+    date: Option<String>,
+}
+
+/// The reservations of a day (owner).
+#[utoipa::path(get, path = "/api/v1/restaurants/{id}/reservations", tag = "reservations",
+    params(("id" = String, Path), DayQuery), security(("owner_key" = [])),
+    responses((status = 200, body = Items<Reservation>), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn day_reservations(
+    State(service): State<Service>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    uri: axum::http::Uri,
+) -> ApiResult<Json<Items<Reservation>>> {
+    let q: DayQuery = query(uri.query())?;
+    let date = q.date.ok_or_else(|| ApiError::field("date", "date is required (YYYY-MM-DD)"))?;
+    let items = service.day_reservations(&id, owner_key(&headers).as_deref(), &date).await?;
+    Ok(Json(Items { items }))
+}
+
+// ------------------------------------------------------------------ OpenAPI
+
+struct OwnerKeyScheme;
+
+impl utoipa::Modify for OwnerKeyScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "owner_key",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("The owner_key returned when the restaurant was created"))
+                    .build(),
+            ),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Covers API", description = "Restaurant table reservations."),
+    paths(
+        create_restaurant, list_restaurants, get_restaurant, update_restaurant,
+        add_tables, update_table, remove_table, slots,
+        create_reservation, get_reservation, cancel_reservation, day_reservations,
+    ),
+    modifiers(&OwnerKeyScheme),
+)]
+pub struct ApiDoc;
+
+/// `GET /api/v1/openapi.json`
+async fn openapi() -> Response {
+    Json(ApiDoc::openapi()).into_response()
+}

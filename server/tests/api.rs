@@ -1,0 +1,411 @@
+//! The JSON API through the router: every endpoint, its statuses and its
+//! error bodies, and that refused requests write nothing.
+
+mod common;
+
+use std::sync::Arc;
+
+use app::server::{AppState, Service};
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+struct Api {
+    state: AppState,
+    t: common::TestDb,
+}
+
+struct Answer {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: Value,
+}
+
+impl Api {
+    async fn new() -> Self {
+        let t = common::TestDb::new().await;
+        let options = server::config::Config::from_lookup(|_| None).unwrap().leptos_options;
+        let service = Service::new(t.db.clone()).with_clock(Arc::new(common::now));
+        let state = AppState { leptos_options: options, db: t.db.clone(), service };
+        Self { state, t }
+    }
+
+    async fn send(
+        &self,
+        method: &str,
+        uri: &str,
+        headers: &[(&str, &str)],
+        body: Option<&str>,
+    ) -> Answer {
+        let mut request = Request::builder().method(method).uri(uri);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        if body.is_some() {
+            request = request.header(header::CONTENT_TYPE, "application/json");
+        }
+        let request =
+            request.body(body.map_or_else(Body::empty, |b| Body::from(b.to_string()))).unwrap();
+        let response = server::router(self.state.clone()).oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes).expect("a JSON body")
+        };
+        Answer { status, headers, body }
+    }
+
+    async fn get(&self, uri: &str) -> Answer {
+        self.send("GET", uri, &[], None).await
+    }
+
+    async fn post(&self, uri: &str, body: Value) -> Answer {
+        self.send("POST", uri, &[], Some(&body.to_string())).await
+    }
+
+    /// A restaurant (UTC, 12:00–22:00) with a 2-top and a 4-top: (id, owner key, table ids).
+    async fn restaurant(&self) -> (String, String, Vec<String>) {
+        let created = self
+            .post(
+                "/api/v1/restaurants",
+                json!({"name": "Chez API", "phone": "+33 1 23 45 67 89", "city": "Lyon"}),
+            )
+            .await;
+        assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+        let id = created.body["id"].as_str().unwrap().to_string();
+        let key = created.body["owner_key"].as_str().unwrap().to_string();
+        let auth = format!("Bearer {key}");
+        let tables = self
+            .send(
+                "POST",
+                &format!("/api/v1/restaurants/{id}/tables"),
+                &[("authorization", &auth)],
+                Some(r#"{"tables":[{"capacity":2,"label":"T1"},{"capacity":4,"label":"T2"}]}"#),
+            )
+            .await;
+        assert_eq!(tables.status, StatusCode::CREATED, "{}", tables.body);
+        let ids = tables.body["tables"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["id"].as_str().unwrap().to_string())
+            .collect();
+        (id, key, ids)
+    }
+}
+
+fn assert_error(answer: &Answer, status: StatusCode, code: &str) {
+    assert_eq!(answer.status, status, "{}", answer.body);
+    assert_eq!(answer.body["error"]["code"], code, "{}", answer.body);
+    assert!(
+        answer.body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "{}",
+        answer.body
+    );
+}
+
+#[tokio::test]
+async fn restaurants_are_created_listed_fetched_and_changed() {
+    let api = Api::new().await;
+    let (id, key, _) = api.restaurant().await;
+    let created = api.get(&format!("/api/v1/restaurants/{id}")).await;
+    assert_eq!(created.status, StatusCode::OK);
+    assert_eq!(created.body["name"], "Chez API");
+    assert_eq!(created.body["timezone"], "UTC");
+    assert_eq!(created.body["tables"].as_array().unwrap().len(), 2);
+    assert!(created.body.get("owner_key").is_none(), "the owner key is shown only at creation");
+
+    api.post(
+        "/api/v1/restaurants",
+        json!({"name": "Trattoria", "phone": "0612345678", "city": "Paris"}),
+    )
+    .await;
+    let all = api.get("/api/v1/restaurants").await;
+    assert_eq!(
+        (all.body["total"].as_u64(), all.body["page"].as_u64(), all.body["per_page"].as_u64()),
+        (Some(2), Some(1), Some(20))
+    );
+    assert_eq!(all.body["items"][0]["name"], "Chez API", "by name");
+    let found = api.get("/api/v1/restaurants?q=tratt").await;
+    assert_eq!(found.body["total"], 1);
+    assert_eq!(found.body["items"][0]["name"], "Trattoria");
+    assert_eq!(api.get("/api/v1/restaurants?city=lyon").await.body["total"], 1);
+    let paged = api.get("/api/v1/restaurants?per_page=1&page=2").await;
+    assert_eq!(
+        (paged.body["items"].as_array().unwrap().len(), paged.body["total"].as_u64()),
+        (1, Some(2))
+    );
+    assert_error(
+        &api.get("/api/v1/restaurants?per_page=500").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
+    assert_error(
+        &api.get("/api/v1/restaurants?page=first").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
+
+    let auth = format!("Bearer {key}");
+    let patched = api
+        .send(
+            "PATCH",
+            &format!("/api/v1/restaurants/{id}"),
+            &[("authorization", &auth)],
+            Some(r#"{"name":"Chez API 2","timezone":"Europe/Paris"}"#),
+        )
+        .await;
+    assert_eq!(patched.status, StatusCode::OK, "{}", patched.body);
+    assert_eq!(
+        (patched.body["name"].as_str(), patched.body["timezone"].as_str()),
+        (Some("Chez API 2"), Some("Europe/Paris"))
+    );
+    assert_eq!(patched.body["phone"], "+33 1 23 45 67 89", "untouched fields stay");
+    let anonymous = api
+        .send("PATCH", &format!("/api/v1/restaurants/{id}"), &[], Some(r#"{"name":"Hijacked"}"#))
+        .await;
+    assert_error(&anonymous, StatusCode::UNAUTHORIZED, "unauthorized");
+    assert_eq!(anonymous.headers[header::WWW_AUTHENTICATE], "Bearer");
+    assert_error(
+        &api.get("/api/v1/restaurants/no-such-id").await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+}
+
+#[tokio::test]
+async fn bad_input_is_a_clear_4xx_and_writes_nothing() {
+    let api = Api::new().await;
+    let malformed = api.send("POST", "/api/v1/restaurants", &[], Some(r#"{"name": "Chez"#)).await;
+    assert_error(&malformed, StatusCode::BAD_REQUEST, "malformed_request");
+    let missing = api.post("/api/v1/restaurants", json!({"name": "  "})).await;
+    assert_error(&missing, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    assert!(missing.body["error"]["fields"]["name"].is_string());
+    assert!(missing.body["error"]["fields"]["phone"].is_string());
+    let wrong_type = api
+        .post(
+            "/api/v1/restaurants",
+            json!({"name": "A", "phone": "0612345678", "slot_minutes": "hourly"}),
+        )
+        .await;
+    assert_error(&wrong_type, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    assert!(
+        wrong_type.body["error"]["fields"]["slot_minutes"]
+            .as_str()
+            .unwrap()
+            .contains("whole number")
+    );
+    let unknown = api
+        .post("/api/v1/restaurants", json!({"name": "A", "phone": "0612345678", "colour": "red"}))
+        .await;
+    assert!(unknown.body["error"]["fields"]["colour"].is_string());
+    let not_an_object = api.send("POST", "/api/v1/restaurants", &[], Some("[1, 2]")).await;
+    assert_error(&not_an_object, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    assert_eq!(api.t.count("restaurants").await, 0);
+
+    let (id, key, _) = api.restaurant().await;
+    let auth = format!("Bearer {key}");
+    let bad_tables = api
+        .send(
+            "POST",
+            &format!("/api/v1/restaurants/{id}/tables"),
+            &[("authorization", &auth)],
+            Some(r#"{"tables":[{"capacity":4},{"capacity":0}]}"#),
+        )
+        .await;
+    assert_error(&bad_tables, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    assert!(bad_tables.body["error"]["fields"]["tables[1].capacity"].is_string());
+    assert_eq!(api.t.count("tables").await, 2, "none of the batch was written");
+
+    assert_error(&api.get("/api/v1/no-such-endpoint").await, StatusCode::NOT_FOUND, "not_found");
+    assert_error(
+        &api.send("DELETE", "/api/v1/restaurants", &[], None).await,
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+    );
+}
+
+#[tokio::test]
+async fn tables_are_changed_and_removed_by_their_owner() {
+    let api = Api::new().await;
+    let (id, key, tables) = api.restaurant().await;
+    let (_, other_key, _) = api.restaurant().await;
+    let auth = format!("Bearer {key}");
+    let uri = format!("/api/v1/restaurants/{id}/tables/{}", tables[0]);
+    let changed =
+        api.send("PATCH", &uri, &[("authorization", &auth)], Some(r#"{"capacity":3}"#)).await;
+    assert_eq!(changed.status, StatusCode::OK);
+    assert_eq!(
+        (changed.body["capacity"].as_u64(), changed.body["label"].as_str()),
+        (Some(3), Some("T1"))
+    );
+    let foreign =
+        api.send("DELETE", &uri, &[("authorization", &format!("Bearer {other_key}"))], None).await;
+    assert_error(&foreign, StatusCode::FORBIDDEN, "forbidden");
+    let removed = api.send("DELETE", &uri, &[("authorization", &auth)], None).await;
+    assert_eq!(removed.status, StatusCode::NO_CONTENT);
+    assert_error(
+        &api.send("DELETE", &uri, &[("authorization", &auth)], None).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    let restaurant = api.get(&format!("/api/v1/restaurants/{id}")).await;
+    assert_eq!(restaurant.body["tables"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn slots_reservations_and_cancellation_over_http() {
+    let api = Api::new().await;
+    let (id, key, tables) = api.restaurant().await;
+
+    let all = api.get(&format!("/api/v1/restaurants/{id}/slots?date=2026-12-04")).await;
+    assert_eq!(all.status, StatusCode::OK);
+    assert_eq!(
+        (all.body["date"].as_str(), all.body["timezone"].as_str()),
+        (Some("2026-12-04"), Some("UTC"))
+    );
+    let first = &all.body["slots"][0];
+    assert_eq!(
+        (first["start"].as_str(), first["local_time"].as_str()),
+        (Some("2026-12-04T12:00:00+00:00"), Some("12:00"))
+    );
+    assert_eq!(first["tables"].as_array().unwrap().len(), 2);
+    assert_eq!(first["tables"][0]["available"], true);
+    let for_three = api
+        .get(&format!("/api/v1/restaurants/{id}/slots?date=2026-12-04&party_size=3&available=true"))
+        .await;
+    assert_eq!(
+        for_three.body["slots"][0]["tables"][0]["table_id"],
+        tables[1].as_str(),
+        "the 4-top"
+    );
+    assert_error(
+        &api.get(&format!("/api/v1/restaurants/{id}/slots")).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
+    assert_error(
+        &api.get(&format!(
+            "/api/v1/restaurants/{id}/slots?date=2026-12-04&party_size=30&available=true"
+        ))
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
+
+    let request = json!({"restaurant_id": id, "start": "2026-12-04T19:00", "party_size": 4, "name": "Grace Hopper", "phone": "+1 555 123 4567", "notes": "Birthday"});
+    let booked = api.post("/api/v1/reservations", request.clone()).await;
+    assert_eq!(booked.status, StatusCode::CREATED, "{}", booked.body);
+    assert_eq!(booked.body["status"], "confirmed");
+    assert_eq!(booked.body["start"], "2026-12-04T19:00:00+00:00");
+    assert_eq!(booked.body["end"], "2026-12-04T20:00:00+00:00");
+    assert_eq!(booked.body["tables"][0]["id"], tables[1].as_str());
+    assert_eq!(
+        (booked.body["name"].as_str(), booked.body["notes"].as_str()),
+        (Some("Grace Hopper"), Some("Birthday"))
+    );
+    let code = booked.body["code"].as_str().unwrap().to_string();
+    let rid = booked.body["id"].as_str().unwrap().to_string();
+
+    let taken = api.post("/api/v1/reservations", request).await;
+    assert_error(&taken, StatusCode::CONFLICT, "slot_unavailable");
+    let alternatives: Vec<&str> = taken.body["error"]["alternatives"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        alternatives,
+        ["2026-12-04T17:00:00+00:00", "2026-12-04T18:00:00+00:00", "2026-12-04T20:00:00+00:00"]
+    );
+
+    let bad = api.post("/api/v1/reservations", json!({"restaurant_id": id, "start": "2026-12-04T19:00", "party_size": 0, "name": "", "phone": "abc"})).await;
+    assert_error(&bad, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    let fields = bad.body["error"]["fields"].as_object().unwrap();
+    assert!(
+        fields.contains_key("party_size")
+            && fields.contains_key("name")
+            && fields.contains_key("phone"),
+        "{fields:?}"
+    );
+    let unknown = api.post("/api/v1/reservations", json!({"restaurant_id": "nope", "start": "2026-12-04T19:00", "party_size": 2, "name": "A", "phone": "0612345678"})).await;
+    assert_error(&unknown, StatusCode::NOT_FOUND, "not_found");
+    assert_eq!(api.t.count("reservations").await, 1);
+
+    let uri = format!("/api/v1/reservations/{rid}");
+    let seen = api.send("GET", &uri, &[("x-reservation-code", &code)], None).await;
+    assert_eq!(seen.status, StatusCode::OK);
+    assert!(seen.body.get("code").is_none());
+    assert_error(
+        &api.send("GET", &uri, &[("x-reservation-code", "WRONGWRONG")], None).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    assert_error(&api.get(&uri).await, StatusCode::NOT_FOUND, "not_found");
+    let as_owner =
+        api.send("GET", &uri, &[("authorization", &format!("Bearer {key}"))], None).await;
+    assert_eq!(as_owner.status, StatusCode::OK);
+
+    let day = api
+        .send(
+            "GET",
+            &format!("/api/v1/restaurants/{id}/reservations?date=2026-12-04"),
+            &[("authorization", &format!("Bearer {key}"))],
+            None,
+        )
+        .await;
+    assert_eq!(day.status, StatusCode::OK);
+    assert_eq!(day.body["items"].as_array().unwrap().len(), 1);
+    assert_error(
+        &api.get(&format!("/api/v1/restaurants/{id}/reservations?date=2026-12-04")).await,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    );
+
+    let cancel_uri = format!("{uri}/cancel");
+    assert_error(
+        &api.send("POST", &cancel_uri, &[("x-reservation-code", "WRONGWRONG")], None).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    let cancelled = api
+        .send("POST", &cancel_uri, &[("x-reservation-code", &code)], Some(r#"{"reason":"ill"}"#))
+        .await;
+    assert_eq!(cancelled.status, StatusCode::OK, "{}", cancelled.body);
+    assert_eq!(cancelled.body["status"], "cancelled");
+    let twice = api.send("POST", &cancel_uri, &[("x-reservation-code", &code)], None).await;
+    assert_eq!(twice.status, StatusCode::OK);
+    assert_eq!(twice.body["status"], "cancelled");
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_endpoint() {
+    let api = Api::new().await;
+    let doc = api.get("/api/v1/openapi.json").await;
+    assert_eq!(doc.status, StatusCode::OK);
+    assert!(doc.body["openapi"].as_str().unwrap().starts_with("3."));
+    let paths = doc.body["paths"].as_object().unwrap();
+    for path in [
+        "/api/v1/restaurants",
+        "/api/v1/restaurants/{id}",
+        "/api/v1/restaurants/{id}/tables",
+        "/api/v1/restaurants/{id}/tables/{table_id}",
+        "/api/v1/restaurants/{id}/slots",
+        "/api/v1/restaurants/{id}/reservations",
+        "/api/v1/reservations",
+        "/api/v1/reservations/{id}",
+        "/api/v1/reservations/{id}/cancel",
+    ] {
+        assert!(paths.contains_key(path), "{path} is documented");
+    }
+    assert!(
+        doc.body["components"]["schemas"]["Reservation"]["properties"]["party_size"].is_object()
+    );
+    assert!(doc.body["components"]["securitySchemes"]["owner_key"].is_object());
+}
