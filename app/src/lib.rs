@@ -7,6 +7,7 @@
 //! - `pages` holds one module per page, `components` the widgets they share.
 //! - `server` (only with `ssr`) holds the application state and the database.
 
+pub mod api;
 pub mod components;
 pub mod domain;
 pub mod model;
@@ -17,12 +18,18 @@ pub mod server;
 use leptos::prelude::*;
 use leptos_meta::{Meta, MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
+    SsrMode,
     components::{Route, Router, Routes},
     path,
 };
 
 use crate::components::nav::NavBar;
-use crate::pages::{home::HomePage, not_found::NotFound};
+use crate::pages::home::HomePage;
+use crate::pages::not_found::NotFound;
+use crate::pages::owner::{NewRestaurantPage, TablesPage};
+use crate::pages::reservation::{MyReservationsPage, ReservationPage};
+use crate::pages::restaurant::RestaurantPage;
+use crate::pages::slot::SlotPage;
 
 /// The scoped styles of every component (collected by `build.rs` from the
 /// `stylers::style!` blocks), inlined in the head of each page.
@@ -75,7 +82,14 @@ pub fn App() -> impl IntoView {
                 <NavBar />
                 <main class="page">
                     <Routes fallback=NotFound>
-                        <Route path=path!("") view=HomePage />
+                        // Async: a page's status and cookies are decided before it is sent.
+                        <Route path=path!("") view=HomePage ssr=SsrMode::Async />
+                        <Route path=path!("/restaurants/new") view=NewRestaurantPage ssr=SsrMode::Async />
+                        <Route path=path!("/restaurants/:id") view=RestaurantPage ssr=SsrMode::Async />
+                        <Route path=path!("/restaurants/:id/slot") view=SlotPage ssr=SsrMode::Async />
+                        <Route path=path!("/restaurants/:id/tables") view=TablesPage ssr=SsrMode::Async />
+                        <Route path=path!("/reservations") view=MyReservationsPage ssr=SsrMode::Async />
+                        <Route path=path!("/reservations/:id") view=ReservationPage ssr=SsrMode::Async />
                     </Routes>
                 </main>
                 <footer class="site-footer">

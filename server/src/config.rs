@@ -15,6 +15,8 @@ pub struct Config {
     pub site_addr: SocketAddr,
     pub site_root: String,
     pub database_url: Option<String>,
+    /// `COVERS_DEMO_DATA=1`: create demo restaurants when the database has none.
+    pub demo_data: bool,
     pub leptos_options: LeptosOptions,
 }
 
@@ -56,7 +58,14 @@ impl Config {
         if value("LEPTOS_ENV").is_some_and(|env| env.eq_ignore_ascii_case("prod")) {
             leptos_options.env = leptos::config::Env::PROD;
         }
-        Ok(Self { site_addr, site_root, database_url: value("DATABASE_URL"), leptos_options })
+        Ok(Self {
+            site_addr,
+            site_root,
+            database_url: value("DATABASE_URL"),
+            demo_data: value("COVERS_DEMO_DATA")
+                .is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes")),
+            leptos_options,
+        })
     }
 }
 

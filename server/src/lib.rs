@@ -68,6 +68,14 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let db = Db::connect(config.database_url.as_deref()).await?;
     tracing::info!(database = db.location(), "database ready");
     let state = AppState::new(config.leptos_options.clone(), db.clone());
+    if config.demo_data {
+        let made = app::server::demo::seed_if_empty(&state.service)
+            .await
+            .map_err(|e| format!("cannot create the demo data: {e}"))?;
+        if made > 0 {
+            tracing::info!(restaurants = made, "demo data created");
+        }
+    }
     let listener = tokio::net::TcpListener::bind(config.site_addr).await?;
     tracing::info!(
         address = %listener.local_addr()?,

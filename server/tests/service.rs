@@ -411,3 +411,13 @@ async fn the_database_refuses_overlapping_holds_whatever_code_writes_them() {
         .unwrap_err();
     assert!(moved.to_string().contains("table_already_held"), "{moved}");
 }
+
+#[tokio::test]
+async fn demo_data_fills_an_empty_database_only() {
+    let t = TestDb::new().await;
+    assert_eq!(app::server::demo::seed_if_empty(&t.service).await.unwrap(), 2);
+    assert_eq!(t.count("restaurants").await, 2);
+    assert!(t.count("tables").await >= 8);
+    assert_eq!(app::server::demo::seed_if_empty(&t.service).await.unwrap(), 0, "never twice");
+    assert_eq!(t.count("restaurants").await, 2);
+}

@@ -1,4 +1,5 @@
 //! Widgets shared by several pages.
 
+pub mod form;
 pub mod nav;
-pub mod party_size;
+pub mod slots;

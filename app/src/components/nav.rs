@@ -44,7 +44,13 @@ pub fn NavBar() -> impl IntoView {
             <a class="brand" href="/">"Covers"</a>
             <ul>
                 <li>
-                    <A href="/">"Restaurants"</A>
+                    <A href="/" exact=true>"Restaurants"</A>
+                </li>
+                <li>
+                    <A href="/reservations">"My reservations"</A>
+                </li>
+                <li>
+                    <A href="/restaurants/new">"New restaurant"</A>
                 </li>
             </ul>
         </nav>

@@ -2,3 +2,7 @@
 
 pub mod home;
 pub mod not_found;
+pub mod owner;
+pub mod reservation;
+pub mod restaurant;
+pub mod slot;

@@ -2,6 +2,7 @@
 //! request shares, the database, and the service that owns every write.
 
 pub mod db;
+pub mod demo;
 pub mod error;
 pub mod secrets;
 pub mod service;

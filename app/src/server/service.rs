@@ -430,6 +430,11 @@ impl Service {
         (self.clock)()
     }
 
+    /// Today's date in a time zone, by the service's clock.
+    pub fn today_in(&self, tz: TimeZone) -> NaiveDate {
+        self.now().with_timezone(&tz.0).date_naive()
+    }
+
     /// Opens a write transaction holding SQLite's write lock from the start,
     /// so that what it reads cannot change before it commits.
     async fn write(&self) -> Result<Transaction<'static, Sqlite>> {

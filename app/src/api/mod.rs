@@ -1,0 +1,190 @@
+//! Server functions: what the pages ask of the server. Each is thin: read
+//! the input, call the service from the application state, shape the answer.
+
+pub mod owner;
+pub mod reservations;
+
+#[cfg(feature = "ssr")]
+pub(crate) mod cookies;
+
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+use crate::model::{DaySlots, Restaurant};
+
+/// Why a form was not accepted, as the page shows it. Without JavaScript it
+/// travels back in the page address, so the page can show the messages and
+/// the values that were typed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, thiserror::Error)]
+pub enum FormError {
+    /// Messages by field name, and what was typed, to fill the form again.
+    #[error("please correct the marked fields")]
+    Invalid { fields: BTreeMap<String, String>, values: BTreeMap<String, String> },
+    /// The slot was taken meanwhile: other times that can seat the party.
+    #[error("{message}")]
+    SlotTaken { message: String, alternatives: Vec<Alternative>, values: BTreeMap<String, String> },
+    /// Not allowed or not found.
+    #[error("{0}")]
+    Refused(String),
+    /// The server could not do it; nothing was changed.
+    #[error("{0}")]
+    Failed(String),
+}
+
+/// Another start time offered when a slot is taken.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Alternative {
+    pub local_time: String,
+    pub href: String,
+}
+
+impl FromServerFnError for FormError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        FormError::Failed(value.to_string())
+    }
+}
+
+impl FormError {
+    /// The message for one field, if any.
+    pub fn field(&self, name: &str) -> Option<String> {
+        match self {
+            FormError::Invalid { fields, .. } => fields.get(name).cloned(),
+            _ => None,
+        }
+    }
+
+    /// What was typed into a field before the error, if known.
+    pub fn value(&self, name: &str) -> Option<String> {
+        match self {
+            FormError::Invalid { values, .. } | FormError::SlotTaken { values, .. } => {
+                values.get(name).cloned()
+            }
+            _ => None,
+        }
+    }
+}
+
+/// What a form's server function answers: `Ok(None)` when done (usually
+/// with a redirect), else why not. A refusal is an ordinary answer (HTTP 200)
+/// for the hydrated page; for a plain form post without JavaScript it is an
+/// `Err`, which Leptos carries back to the form's page in its address.
+pub type FormResult = Result<Option<FormError>, FormError>;
+
+/// Answers a refusal in the way the caller can read (see [`FormResult`]).
+#[cfg(feature = "ssr")]
+pub(crate) fn refuse(error: FormError) -> FormResult {
+    let plain_form_post = use_context::<axum::http::request::Parts>().is_some_and(|parts| {
+        parts
+            .headers
+            .get(axum::http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"))
+    });
+    if plain_form_post { Err(error) } else { Ok(Some(error)) }
+}
+
+/// The refusal of an action's last run, if it was refused.
+pub fn action_error<I>(action: ServerAction<I>) -> Signal<Option<FormError>>
+where
+    I: leptos::server_fn::ServerFn<Output = Option<FormError>, Error = FormError>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+{
+    Signal::derive(move || match action.value().get() {
+        Some(Ok(refusal)) => refusal,
+        Some(Err(error)) => Some(error),
+        None => None,
+    })
+}
+
+/// What the restaurant page shows for a date and a party size.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DayView {
+    pub restaurant: Restaurant,
+    /// The date shown (`YYYY-MM-DD`): the one asked for, or the restaurant's today.
+    pub date: String,
+    pub party_size: u8,
+    /// Every slot with every table.
+    pub all: DaySlots,
+    /// The slots where the party can be seated, with the table it would get.
+    pub available: DaySlots,
+    /// Messages for the Date and Party size fields, when what was asked is not valid.
+    pub date_error: Option<String>,
+    pub party_size_error: Option<String>,
+}
+
+#[cfg(feature = "ssr")]
+fn state() -> Result<crate::server::AppState, ServerFnError> {
+    use_context::<crate::server::AppState>()
+        .ok_or_else(|| ServerFnError::new("application state missing"))
+}
+
+#[cfg(feature = "ssr")]
+fn failed(err: crate::server::ServiceError) -> ServerFnError {
+    ServerFnError::new(err.to_string())
+}
+
+/// Restaurants whose name or city contains `q` (all when empty), by name.
+#[server]
+pub async fn search_restaurants(q: String) -> Result<Vec<Restaurant>, ServerFnError> {
+    let service = state()?.service;
+    let page = service.list_restaurants(Some(&q), None, 1, 100).await.map_err(failed)?;
+    Ok(page.items)
+}
+
+/// A restaurant's slots on `date` (default: its today) for a party (default 2).
+#[server]
+pub async fn restaurant_day(
+    id: String,
+    date: String,
+    party_size: String,
+) -> Result<Option<DayView>, ServerFnError> {
+    use crate::domain::{PartySize, TimeZone};
+    use crate::server::ServiceError;
+
+    let service = state()?.service;
+    let restaurant = match service.restaurant(&id).await {
+        Ok(r) => r,
+        Err(ServiceError::NotFound(_)) => return Ok(None),
+        Err(e) => return Err(failed(e)),
+    };
+    let tz = TimeZone::parse(&restaurant.timezone).map_err(|e| ServerFnError::new(e.0))?;
+    let today = service.today_in(tz).format("%Y-%m-%d").to_string();
+    let (party, party_size_error) = match party_size.trim() {
+        "" => (2, None),
+        text => match PartySize::parse(text) {
+            Ok(p) => (p.get(), None),
+            Err(e) => (2, Some(e.0)),
+        },
+    };
+    let mut date = if date.trim().is_empty() { today.clone() } else { date.trim().to_string() };
+    let mut date_error = None;
+    let all = match service.slots(&id, &date, None, false).await {
+        Ok(all) => all,
+        Err(ServiceError::Invalid(fields)) => {
+            date_error = fields.0.get("date").cloned();
+            date = today;
+            service.slots(&id, &date, None, false).await.map_err(failed)?
+        }
+        Err(e) => return Err(failed(e)),
+    };
+    let available =
+        service.slots(&id, &date, Some(&party.to_string()), true).await.map_err(failed)?;
+    Ok(Some(DayView {
+        restaurant,
+        date,
+        party_size: party,
+        all,
+        available,
+        date_error,
+        party_size_error,
+    }))
+}

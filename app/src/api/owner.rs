@@ -1,0 +1,219 @@
+//! Server functions of the owner's side: creating a restaurant, laying out
+//! its tables. The owner key lives in an HttpOnly cookie of this browser.
+
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::{FormError, FormResult};
+#[cfg(feature = "ssr")]
+use super::{cookies, refuse};
+use crate::model::Restaurant;
+
+/// The cookie that carries a new restaurant's owner key to the next page, once.
+#[cfg(feature = "ssr")]
+const NEW_KEY_COOKIE: &str = "covers_new_key";
+
+/// What the tables page shows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OwnerTables {
+    pub restaurant: Restaurant,
+    /// Whether this browser holds the restaurant's owner key.
+    pub is_owner: bool,
+    /// The owner key, right after the restaurant was created (shown once).
+    pub new_owner_key: Option<String>,
+}
+
+#[cfg(feature = "ssr")]
+fn service() -> Result<crate::server::Service, FormError> {
+    use_context::<crate::server::AppState>()
+        .map(|s| s.service)
+        .ok_or_else(|| FormError::Failed("The server is not ready. Please try again.".into()))
+}
+
+/// Creates a restaurant open on the ticked days from `opens` to `closes`,
+/// keeps its owner key in this browser and goes on to its tables.
+#[server]
+#[allow(clippy::too_many_arguments)]
+pub async fn create_restaurant(
+    name: String,
+    phone: String,
+    timezone: String,
+    address: Option<String>,
+    city: Option<String>,
+    opens: String,
+    closes: String,
+    mon: Option<String>,
+    tue: Option<String>,
+    wed: Option<String>,
+    thu: Option<String>,
+    fri: Option<String>,
+    sat: Option<String>,
+    sun: Option<String>,
+) -> FormResult {
+    use crate::domain::PeriodSpec;
+    use crate::model::NewRestaurant;
+    use crate::server::ServiceError;
+
+    let days = [
+        ("mon", mon),
+        ("tue", tue),
+        ("wed", wed),
+        ("thu", thu),
+        ("fri", fri),
+        ("sat", sat),
+        ("sun", sun),
+    ];
+    let mut values: BTreeMap<String, String> = [
+        ("name", name.clone()),
+        ("phone", phone.clone()),
+        ("timezone", timezone.clone()),
+        ("address", address.clone().unwrap_or_default()),
+        ("city", city.clone().unwrap_or_default()),
+        ("opens", opens.clone()),
+        ("closes", closes.clone()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    let open_days: Vec<&str> =
+        days.iter().filter(|(_, on)| on.is_some()).map(|(d, _)| *d).collect();
+    for day in &open_days {
+        values.insert(day.to_string(), "on".into());
+    }
+    values.insert("days_sent".into(), "1".into());
+    if open_days.is_empty() {
+        return refuse(FormError::Invalid {
+            fields: [("days".to_string(), "tick at least one day".to_string())].into(),
+            values,
+        });
+    }
+    let hours = open_days
+        .iter()
+        .map(|day| PeriodSpec { day: day.to_string(), open: opens.clone(), close: closes.clone() })
+        .collect();
+    let input = NewRestaurant {
+        name: Some(name),
+        phone: Some(phone),
+        timezone: Some(timezone),
+        address,
+        city,
+        opening_hours: Some(hours),
+        ..Default::default()
+    };
+    match service()?.create_restaurant(input).await {
+        Ok(created) => {
+            let id = &created.restaurant.id;
+            cookies::remember_owner_key(id, &created.owner_key);
+            cookies::set(NEW_KEY_COOKIE, &format!("{id}.{}", created.owner_key), 600);
+            leptos_axum::redirect(&format!("/restaurants/{id}/tables"));
+            Ok(None)
+        }
+        Err(ServiceError::Invalid(mut fields)) => {
+            // Opening-hours problems are shown beside the opening and closing times.
+            if let Some(message) = fields.0.remove("opening_hours") {
+                fields.0.insert("hours".into(), message);
+            }
+            refuse(FormError::Invalid { fields: fields.0, values })
+        }
+        Err(_) => refuse(FormError::Failed(
+            "The restaurant could not be created. Please try again.".into(),
+        )),
+    }
+}
+
+/// A restaurant and its tables, for the tables page.
+#[server]
+pub async fn get_owner_tables(id: String) -> Result<Option<OwnerTables>, ServerFnError> {
+    use crate::server::ServiceError;
+
+    let service = service().map_err(|e| ServerFnError::new(e.to_string()))?;
+    let restaurant = match service.restaurant(&id).await {
+        Ok(r) => r,
+        Err(ServiceError::NotFound(_)) => return Ok(None),
+        Err(e) => return Err(ServerFnError::new(e.to_string())),
+    };
+    let key = cookies::owner_key(&id);
+    let is_owner = service
+        .is_owner(&id, key.as_deref())
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))?;
+    let new_owner_key = cookies::get(NEW_KEY_COOKIE).and_then(|value| {
+        let (for_id, key) = value.split_once('.')?;
+        (for_id == id).then(|| key.to_string())
+    });
+    if new_owner_key.is_some() {
+        cookies::set(NEW_KEY_COOKIE, "", 0);
+    }
+    Ok(Some(OwnerTables { restaurant, is_owner, new_owner_key }))
+}
+
+/// Adds a table to a restaurant this browser manages.
+#[server]
+pub async fn add_table(
+    restaurant_id: String,
+    capacity: String,
+    label: Option<String>,
+) -> FormResult {
+    use crate::model::NewTable;
+    use crate::server::ServiceError;
+
+    let values: BTreeMap<String, String> = [
+        ("capacity".to_string(), capacity.clone()),
+        ("label".to_string(), label.clone().unwrap_or_default()),
+    ]
+    .into();
+    let Ok(seats) = capacity.trim().parse::<i64>() else {
+        return refuse(FormError::Invalid {
+            fields: [("capacity".to_string(), "enter the number of seats, 1 to 20".to_string())]
+                .into(),
+            values,
+        });
+    };
+    let key = cookies::owner_key(&restaurant_id);
+    let table = NewTable { capacity: Some(seats), label: label.filter(|l| !l.trim().is_empty()) };
+    match service()?.add_tables(&restaurant_id, key.as_deref(), vec![table]).await {
+        Ok(_) => Ok(None),
+        Err(ServiceError::Invalid(fields)) => {
+            let fields = fields
+                .0
+                .into_iter()
+                .map(|(k, v)| (k.trim_start_matches("tables[0].").to_string(), v))
+                .collect();
+            refuse(FormError::Invalid { fields, values })
+        }
+        Err(ServiceError::Unauthorized | ServiceError::Forbidden) => {
+            refuse(FormError::Refused("Only the restaurant's owner can add tables.".into()))
+        }
+        Err(ServiceError::NotFound(_)) => {
+            refuse(FormError::Refused("This restaurant no longer exists.".into()))
+        }
+        Err(_) => {
+            refuse(FormError::Failed("The table could not be added. Please try again.".into()))
+        }
+    }
+}
+
+/// Lets this browser manage a restaurant, given its owner key.
+#[server]
+pub async fn claim_restaurant(restaurant_id: String, owner_key: String) -> FormResult {
+    let key = owner_key.trim().to_string();
+    let owns = service()?
+        .is_owner(&restaurant_id, Some(&key))
+        .await
+        .map_err(|_| FormError::Failed("The key could not be checked. Please try again.".into()))?;
+    if owns {
+        cookies::remember_owner_key(&restaurant_id, &key);
+        Ok(None)
+    } else {
+        refuse(FormError::Invalid {
+            fields: [(
+                "owner_key".to_string(),
+                "this is not the owner key of this restaurant".to_string(),
+            )]
+            .into(),
+            values: BTreeMap::new(),
+        })
+    }
+}

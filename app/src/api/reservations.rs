@@ -1,0 +1,288 @@
+//! Server functions of the diner's side: a slot's details, reserving,
+//! finding, viewing and cancelling reservations kept in this browser.
+
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use super::{Alternative, cookies, refuse};
+use super::{FormError, FormResult};
+use crate::model::{Reservation, TableAvailability};
+
+/// What the slot page shows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SlotDetails {
+    pub restaurant_id: String,
+    pub restaurant_name: String,
+    /// The start as the form sends it back: local `YYYY-MM-DDTHH:MM`.
+    pub start: String,
+    /// "Friday 4 December 2026 at 19:00"
+    pub when: String,
+    pub party_size: u8,
+    /// The tables free for the whole slot that seat the party.
+    pub tables: Vec<TableAvailability>,
+    /// Why the slot cannot be booked, if it cannot.
+    pub problem: Option<String>,
+}
+
+/// A reservation kept in this browser, with its confirmation code.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MyReservation {
+    pub reservation: Reservation,
+    pub code: String,
+}
+
+/// "Friday 4 December 2026 at 19:00"
+pub fn long_when(t: &chrono::DateTime<chrono::FixedOffset>) -> String {
+    t.format("%A %-d %B %Y at %H:%M").to_string()
+}
+
+#[cfg(feature = "ssr")]
+fn service() -> Result<crate::server::Service, ServerFnError> {
+    use_context::<crate::server::AppState>()
+        .map(|s| s.service)
+        .ok_or_else(|| ServerFnError::new("application state missing"))
+}
+
+#[cfg(feature = "ssr")]
+fn form_service() -> Result<crate::server::Service, FormError> {
+    service().map_err(|_| FormError::Failed("The server is not ready. Please try again.".into()))
+}
+
+/// The slot starting at `start` (local `YYYY-MM-DDTHH:MM`) for a party.
+#[server]
+pub async fn get_slot(
+    id: String,
+    start: String,
+    party_size: String,
+) -> Result<Option<SlotDetails>, ServerFnError> {
+    use crate::domain::PartySize;
+    use crate::server::ServiceError;
+
+    let service = service()?;
+    let restaurant = match service.restaurant(&id).await {
+        Ok(r) => r,
+        Err(ServiceError::NotFound(_)) => return Ok(None),
+        Err(e) => return Err(ServerFnError::new(e.to_string())),
+    };
+    let party = PartySize::parse(&party_size).map(|p| p.get()).unwrap_or(2);
+    let start = start.trim().to_string();
+    let mut details = SlotDetails {
+        restaurant_id: restaurant.id.clone(),
+        restaurant_name: restaurant.name.clone(),
+        start: start.clone(),
+        when: start.replace('T', " "),
+        party_size: party,
+        tables: Vec::new(),
+        problem: None,
+    };
+    let Some(date) = start.get(..10).and_then(|d| d.parse::<chrono::NaiveDate>().ok()) else {
+        details.problem = Some("This is not a time of this restaurant.".into());
+        return Ok(Some(details));
+    };
+    // A slot after midnight belongs to the previous day's service.
+    for day in [Some(date), date.pred_opt()].into_iter().flatten() {
+        let slots = service
+            .slots(&id, &day.format("%Y-%m-%d").to_string(), Some(&party.to_string()), false)
+            .await
+            .map_err(|e| ServerFnError::new(e.to_string()))?;
+        if let Some(slot) =
+            slots.slots.into_iter().find(|s| s.start.format("%Y-%m-%dT%H:%M").to_string() == start)
+        {
+            details.when = long_when(&slot.start);
+            details.tables = slot.tables.into_iter().filter(|t| t.available).collect();
+            if details.tables.is_empty() {
+                details.problem = Some(format!(
+                    "No table for {} is free at this time. Please choose another time.",
+                    if party == 1 { "1 person".to_string() } else { format!("{party} people") }
+                ));
+            }
+            return Ok(Some(details));
+        }
+    }
+    details.problem = Some("The restaurant takes no reservation at this time.".into());
+    Ok(Some(details))
+}
+
+/// Reserves; on success remembers the reservation in this browser and goes
+/// to its confirmation page.
+#[server]
+#[allow(clippy::too_many_arguments)]
+pub async fn reserve(
+    restaurant_id: String,
+    start: String,
+    party_size: String,
+    table_id: Option<String>,
+    name: String,
+    phone: String,
+    email: Option<String>,
+    notes: Option<String>,
+) -> FormResult {
+    use crate::model::NewReservation;
+    use crate::server::ServiceError;
+
+    let service = form_service()?;
+    let values: BTreeMap<String, String> = [
+        ("name", Some(name.clone())),
+        ("phone", Some(phone.clone())),
+        ("email", email.clone()),
+        ("notes", notes.clone()),
+        ("table_id", table_id.clone()),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.map(|v| (k.to_string(), v)))
+    .collect();
+    let party: Option<i64> = party_size.trim().parse().ok();
+    let request = NewReservation {
+        restaurant_id: Some(restaurant_id.clone()),
+        start: Some(start),
+        party_size: party.or(Some(0)),
+        name: Some(name),
+        phone: Some(phone),
+        email,
+        notes,
+        table_id: table_id.filter(|t| !t.trim().is_empty()),
+    };
+    match service.book(request).await {
+        Ok(reservation) => {
+            cookies::remember_reservation(
+                &reservation.id,
+                reservation.code.as_deref().unwrap_or_default(),
+            );
+            leptos_axum::redirect(&format!("/reservations/{}", reservation.id));
+            Ok(None)
+        }
+        Err(ServiceError::Invalid(fields)) => {
+            refuse(FormError::Invalid { fields: fields.0, values })
+        }
+        Err(ServiceError::SlotUnavailable { message, alternatives }) => {
+            let alternatives = alternatives
+                .iter()
+                .map(|t| Alternative {
+                    local_time: t.format("%H:%M").to_string(),
+                    href: format!(
+                        "/restaurants/{restaurant_id}/slot?start={}&party_size={}",
+                        t.format("%Y-%m-%dT%H:%M"),
+                        party.unwrap_or(2)
+                    ),
+                })
+                .collect();
+            refuse(FormError::SlotTaken {
+                message: format!("Sorry, {message}."),
+                alternatives,
+                values,
+            })
+        }
+        Err(ServiceError::NotFound(_)) => {
+            refuse(FormError::Refused("This restaurant no longer exists.".into()))
+        }
+        Err(_) => refuse(FormError::Failed(
+            "Your reservation could not be saved. Please try again.".into(),
+        )),
+    }
+}
+
+/// A reservation this browser remembers, with its code.
+#[server]
+pub async fn get_my_reservation(id: String) -> Result<Option<MyReservation>, ServerFnError> {
+    use crate::server::ServiceError;
+    use crate::server::service::Caller;
+
+    let Some(code) = cookies::reservation_code(&id) else { return Ok(None) };
+    match service()?.reservation(&id, &Caller::Diner { code: code.clone() }).await {
+        Ok(reservation) => Ok(Some(MyReservation { reservation, code })),
+        Err(ServiceError::NotFound(_)) => Ok(None),
+        Err(e) => Err(ServerFnError::new(e.to_string())),
+    }
+}
+
+/// Every reservation this browser remembers, newest first.
+#[server]
+pub async fn my_reservations() -> Result<Vec<MyReservation>, ServerFnError> {
+    use crate::server::service::Caller;
+
+    let service = service()?;
+    let mut out = Vec::new();
+    for (id, code) in cookies::reservations() {
+        if let Ok(reservation) =
+            service.reservation(&id, &Caller::Diner { code: code.clone() }).await
+        {
+            out.push(MyReservation { reservation, code });
+        }
+    }
+    Ok(out)
+}
+
+/// Cancels a reservation this browser remembers.
+#[server]
+pub async fn cancel_my_reservation(id: String) -> FormResult {
+    use crate::server::ServiceError;
+    use crate::server::service::Caller;
+
+    let Some(code) = cookies::reservation_code(&id) else {
+        return refuse(FormError::Refused("This reservation is not kept in this browser.".into()));
+    };
+    match form_service()?.cancel(&id, &Caller::Diner { code }, None).await {
+        Ok(_) => {
+            leptos_axum::redirect(&format!("/reservations/{id}"));
+            Ok(None)
+        }
+        Err(ServiceError::InvalidTransition(message)) => {
+            refuse(FormError::Refused(capitalize(&message)))
+        }
+        Err(ServiceError::NotFound(_)) => {
+            refuse(FormError::Refused("This reservation was not found.".into()))
+        }
+        Err(_) => refuse(FormError::Failed(
+            "The reservation could not be cancelled. Please try again.".into(),
+        )),
+    }
+}
+
+/// Finds a reservation by its id and code and remembers it in this browser.
+#[server]
+pub async fn find_reservation(reservation_id: String, code: String) -> FormResult {
+    use crate::server::ServiceError;
+    use crate::server::service::Caller;
+
+    let values: BTreeMap<String, String> = [
+        ("reservation_id".to_string(), reservation_id.clone()),
+        ("code".to_string(), code.clone()),
+    ]
+    .into();
+    let mut fields = BTreeMap::new();
+    let id = reservation_id.trim().to_string();
+    let code = crate::server::secrets::normalize_code(&code);
+    if id.is_empty() {
+        fields.insert("reservation_id".to_string(), "enter the reservation number".to_string());
+    }
+    if code.is_empty() {
+        fields.insert("code".to_string(), "enter the confirmation code".to_string());
+    }
+    if !fields.is_empty() {
+        return refuse(FormError::Invalid { fields, values });
+    }
+    match form_service()?.reservation(&id, &Caller::Diner { code: code.clone() }).await {
+        Ok(_) => {
+            cookies::remember_reservation(&id, &code);
+            leptos_axum::redirect(&format!("/reservations/{id}"));
+            Ok(None)
+        }
+        Err(ServiceError::NotFound(_)) => refuse(FormError::Invalid {
+            fields: [("code".to_string(), "no reservation has this number and code".to_string())]
+                .into(),
+            values,
+        }),
+        Err(_) => refuse(FormError::Failed(
+            "The reservation could not be looked up. Please try again.".into(),
+        )),
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}

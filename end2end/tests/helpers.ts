@@ -1,0 +1,31 @@
+import { expect, type APIRequestContext } from "@playwright/test";
+
+/// A date a few days ahead, as YYYY-MM-DD (UTC), so every slot is bookable.
+export function daysAhead(days: number): string {
+  const d = new Date(Date.now() + days * 24 * 3600 * 1000);
+  return d.toISOString().slice(0, 10);
+}
+
+/// Creates a restaurant with tables through the API; returns its id and owner key.
+export async function createRestaurant(
+  request: APIRequestContext,
+  name: string,
+  seats: number[],
+): Promise<{ id: string; ownerKey: string }> {
+  const created = await request.post("/api/v1/restaurants", {
+    data: { name, phone: "+33 1 23 45 67 89", city: "Testville", timezone: "UTC" },
+  });
+  expect(created.status()).toBe(201);
+  const body = await created.json();
+  const tables = await request.post(`/api/v1/restaurants/${body.id}/tables`, {
+    headers: { Authorization: `Bearer ${body.owner_key}` },
+    data: { tables: seats.map((capacity) => ({ capacity })) },
+  });
+  expect(tables.status()).toBe(201);
+  return { id: body.id, ownerKey: body.owner_key };
+}
+
+/// A unique name, so tests running side by side do not see each other's data.
+export function unique(prefix: string): string {
+  return `${prefix} ${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+}
