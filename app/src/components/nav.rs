@@ -9,6 +9,7 @@ pub fn NavBar() -> impl IntoView {
     let class = style! {
         nav {
             display: flex;
+            flex-wrap: wrap;
             align-items: center;
             justify-content: space-between;
             gap: 1rem;
@@ -25,7 +26,8 @@ pub fn NavBar() -> impl IntoView {
         }
         ul {
             display: flex;
-            gap: 1rem;
+            flex-wrap: wrap;
+            gap: 0.25rem 1rem;
             list-style: none;
             margin: 0;
             padding: 0;

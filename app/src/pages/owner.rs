@@ -110,7 +110,8 @@ pub fn NewRestaurantPage() -> impl IntoView {
                     <Field label="Opens at" name="opens" kind="time" value=typed("opens", "12:00") required=true />
                     <Field label="Closes at" name="closes" kind="time" value=typed("closes", "22:00") required=true hint="A closing time before the opening time means after midnight" />
                     <span class="field-error" aria-live="polite">{move || field("hours").get()}</span>
-                    <div role="group" aria-label="Open on">
+                    <div role="group" aria-labelledby="open-on">
+                        <span id="open-on" class="label">"Open on"</span>
                         {DAYS
                             .iter()
                             .map(|(key, name)| {
