@@ -71,6 +71,7 @@ pub fn HomePage() -> impl IntoView {
                     <button type="submit">"Search"</button>
                 </div>
             </Form>
+            <p class="meta">"Own a restaurant? " <a href="/restaurants/new">"New restaurant"</a></p>
         </section>
         <Transition fallback=|| view! { <p>"Loading restaurants…"</p> }>
             {move || Suspend::new(async move {
