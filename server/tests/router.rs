@@ -1,5 +1,6 @@
 //! The HTTP application through its router, without a network: health check,
-//! server-rendered pages, static files and errors.
+//! server-rendered pages, static files and errors. The tests run on a
+//! multi-threaded runtime, as `covers` itself does.
 
 use app::server::{AppState, Db};
 use axum::body::Body;
@@ -43,7 +44,7 @@ impl TestApp {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn healthz_answers_ok_when_the_database_answers() {
     let app = TestApp::new().await;
     let (status, headers, body) = app.get("/healthz").await;
@@ -55,7 +56,7 @@ async fn healthz_answers_ok_when_the_database_answers() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn healthz_answers_503_with_retry_after_when_the_database_is_gone() {
     let app = TestApp::new().await;
     app.state.db.close().await;
@@ -67,7 +68,7 @@ async fn healthz_answers_503_with_retry_after_when_the_database_is_gone() {
     assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_home_page_is_rendered_on_the_server_and_loads_the_front_end() {
     let app = TestApp::new().await;
     let (status, headers, body) = app.get("/").await;
@@ -87,7 +88,7 @@ async fn the_home_page_is_rendered_on_the_server_and_loads_the_front_end() {
     assert!(body.contains(".hero."), "{body}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unknown_page_is_a_404_page() {
     let app = TestApp::new().await;
     let (status, _, body) = app.get("/no/such/page").await;
@@ -95,7 +96,7 @@ async fn an_unknown_page_is_a_404_page() {
     assert!(body.contains("Page not found"), "{body}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_webassembly_is_served_as_application_wasm() {
     let app = TestApp::new().await;
     let (status, headers, body) = app.get("/pkg/covers_bg.wasm").await;
@@ -104,7 +105,7 @@ async fn the_webassembly_is_served_as_application_wasm() {
     assert!(body.as_bytes().starts_with(b"\0asm"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn html_is_compressed_for_clients_that_accept_it() {
     let app = TestApp::new().await;
     let request =
