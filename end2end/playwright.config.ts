@@ -1,4 +1,5 @@
 import { defineConfig } from "@playwright/test";
+import fs from "node:fs";
 import path from "node:path";
 
 // scripts/test.sh sets these: a free port, a throwaway data directory and the
@@ -9,6 +10,7 @@ const server = process.env.COVERS_E2E_SERVER ?? path.join(root, "target/debug/co
 const siteRoot = process.env.COVERS_E2E_SITE_ROOT ?? path.join(root, "target/site");
 const dataDir = process.env.COVERS_E2E_DATA_DIR ?? path.join(root, "target/e2e-data");
 const baseURL = `http://127.0.0.1:${port}`;
+fs.mkdirSync(dataDir, { recursive: true });
 
 export default defineConfig({
   testDir: "./tests",
