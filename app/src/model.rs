@@ -48,6 +48,11 @@ pub mod rfc3339 {
     }
 }
 
+/// How a party size reads: "1 person", "4 people".
+pub fn people(n: u8) -> String {
+    if n == 1 { "1 person".to_string() } else { format!("{n} people") }
+}
+
 /// A restaurant as diners and integrators see it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

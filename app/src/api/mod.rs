@@ -59,6 +59,14 @@ impl FormError {
         }
     }
 
+    /// The message of a refusal that concerns the whole form, not one field.
+    pub fn general(&self) -> Option<String> {
+        match self {
+            FormError::Refused(message) | FormError::Failed(message) => Some(message.clone()),
+            _ => None,
+        }
+    }
+
     /// What was typed into a field before the error, if known.
     pub fn value(&self, name: &str) -> Option<String> {
         match self {
@@ -121,21 +129,29 @@ pub struct DayView {
     pub party_size_error: Option<String>,
 }
 
+/// The service, for server functions that load a page's data.
 #[cfg(feature = "ssr")]
-fn state() -> Result<crate::server::AppState, ServerFnError> {
+pub(crate) fn service() -> Result<crate::server::Service, ServerFnError> {
     use_context::<crate::server::AppState>()
+        .map(|s| s.service)
         .ok_or_else(|| ServerFnError::new("application state missing"))
 }
 
+/// The service, for server functions behind a form.
 #[cfg(feature = "ssr")]
-fn failed(err: crate::server::ServiceError) -> ServerFnError {
+pub(crate) fn form_service() -> Result<crate::server::Service, FormError> {
+    service().map_err(|_| FormError::Failed("The server is not ready. Please try again.".into()))
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) fn failed(err: crate::server::ServiceError) -> ServerFnError {
     ServerFnError::new(err.to_string())
 }
 
 /// Restaurants whose name or city contains `q` (all when empty), by name.
 #[server]
 pub async fn search_restaurants(q: String) -> Result<Vec<Restaurant>, ServerFnError> {
-    let service = state()?.service;
+    let service = service()?;
     let page = service.list_restaurants(Some(&q), None, 1, 100).await.map_err(failed)?;
     Ok(page.items)
 }
@@ -150,7 +166,7 @@ pub async fn restaurant_day(
     use crate::domain::{PartySize, TimeZone};
     use crate::server::ServiceError;
 
-    let service = state()?.service;
+    let service = service()?;
     let restaurant = match service.restaurant(&id).await {
         Ok(r) => r,
         Err(ServiceError::NotFound(_)) => return Ok(None),

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{FormError, FormResult};
 #[cfg(feature = "ssr")]
-use super::{cookies, refuse};
+use super::{cookies, failed, form_service, refuse, service};
 use crate::model::Restaurant;
 
 /// The cookie that carries a new restaurant's owner key to the next page, once.
@@ -23,13 +23,6 @@ pub struct OwnerTables {
     pub is_owner: bool,
     /// The owner key, right after the restaurant was created (shown once).
     pub new_owner_key: Option<String>,
-}
-
-#[cfg(feature = "ssr")]
-fn service() -> Result<crate::server::Service, FormError> {
-    use_context::<crate::server::AppState>()
-        .map(|s| s.service)
-        .ok_or_else(|| FormError::Failed("The server is not ready. Please try again.".into()))
 }
 
 /// Creates a restaurant open on the ticked days from `opens` to `closes`,
@@ -102,7 +95,7 @@ pub async fn create_restaurant(
         opening_hours: Some(hours),
         ..Default::default()
     };
-    match service()?.create_restaurant(input).await {
+    match form_service()?.create_restaurant(input).await {
         Ok(created) => {
             let id = &created.restaurant.id;
             cookies::remember_owner_key(id, &created.owner_key);
@@ -128,11 +121,11 @@ pub async fn create_restaurant(
 pub async fn get_owner_tables(id: String) -> Result<Option<OwnerTables>, ServerFnError> {
     use crate::server::ServiceError;
 
-    let service = service().map_err(|e| ServerFnError::new(e.to_string()))?;
+    let service = service()?;
     let restaurant = match service.restaurant(&id).await {
         Ok(r) => r,
         Err(ServiceError::NotFound(_)) => return Ok(None),
-        Err(e) => return Err(ServerFnError::new(e.to_string())),
+        Err(e) => return Err(failed(e)),
     };
     let key = cookies::owner_key(&id);
     let is_owner = service
@@ -173,7 +166,7 @@ pub async fn add_table(
     };
     let key = cookies::owner_key(&restaurant_id);
     let table = NewTable { capacity: Some(seats), label: label.filter(|l| !l.trim().is_empty()) };
-    match service()?.add_tables(&restaurant_id, key.as_deref(), vec![table]).await {
+    match form_service()?.add_tables(&restaurant_id, key.as_deref(), vec![table]).await {
         Ok(_) => Ok(None),
         Err(ServiceError::Invalid(fields)) => {
             let fields = fields
@@ -199,7 +192,7 @@ pub async fn add_table(
 #[server]
 pub async fn claim_restaurant(restaurant_id: String, owner_key: String) -> FormResult {
     let key = owner_key.trim().to_string();
-    let owns = service()?
+    let owns = form_service()?
         .is_owner(&restaurant_id, Some(&key))
         .await
         .map_err(|_| FormError::Failed("The key could not be checked. Please try again.".into()))?;

@@ -7,9 +7,9 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use super::{Alternative, cookies, refuse};
+use super::{Alternative, cookies, failed, form_service, refuse, service};
 use super::{FormError, FormResult};
-use crate::model::{Reservation, TableAvailability};
+use crate::model::{Reservation, TableAvailability, people};
 
 /// What the slot page shows.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -39,18 +39,6 @@ pub fn long_when(t: &chrono::DateTime<chrono::FixedOffset>) -> String {
     t.format("%A %-d %B %Y at %H:%M").to_string()
 }
 
-#[cfg(feature = "ssr")]
-fn service() -> Result<crate::server::Service, ServerFnError> {
-    use_context::<crate::server::AppState>()
-        .map(|s| s.service)
-        .ok_or_else(|| ServerFnError::new("application state missing"))
-}
-
-#[cfg(feature = "ssr")]
-fn form_service() -> Result<crate::server::Service, FormError> {
-    service().map_err(|_| FormError::Failed("The server is not ready. Please try again.".into()))
-}
-
 /// The slot starting at `start` (local `YYYY-MM-DDTHH:MM`) for a party.
 #[server]
 pub async fn get_slot(
@@ -65,7 +53,7 @@ pub async fn get_slot(
     let restaurant = match service.restaurant(&id).await {
         Ok(r) => r,
         Err(ServiceError::NotFound(_)) => return Ok(None),
-        Err(e) => return Err(ServerFnError::new(e.to_string())),
+        Err(e) => return Err(failed(e)),
     };
     let party = PartySize::parse(&party_size).map(|p| p.get()).unwrap_or(2);
     let start = start.trim().to_string();
@@ -87,7 +75,7 @@ pub async fn get_slot(
         let slots = service
             .slots(&id, &day.format("%Y-%m-%d").to_string(), Some(&party.to_string()), false)
             .await
-            .map_err(|e| ServerFnError::new(e.to_string()))?;
+            .map_err(failed)?;
         if let Some(slot) =
             slots.slots.into_iter().find(|s| s.start.format("%Y-%m-%dT%H:%M").to_string() == start)
         {
@@ -96,7 +84,7 @@ pub async fn get_slot(
             if details.tables.is_empty() {
                 details.problem = Some(format!(
                     "No table for {} is free at this time. Please choose another time.",
-                    if party == 1 { "1 person".to_string() } else { format!("{party} people") }
+                    people(party)
                 ));
             }
             return Ok(Some(details));
@@ -194,7 +182,7 @@ pub async fn get_my_reservation(id: String) -> Result<Option<MyReservation>, Ser
     match service()?.reservation(&id, &Caller::Diner { code: code.clone() }).await {
         Ok(reservation) => Ok(Some(MyReservation { reservation, code })),
         Err(ServiceError::NotFound(_)) => Ok(None),
-        Err(e) => Err(ServerFnError::new(e.to_string())),
+        Err(e) => Err(failed(e)),
     }
 }
 

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use stylers_macro::style;
 
-use crate::model::DaySlots;
+use crate::model::{DaySlots, people};
 
 /// The slots where the party can be seated, each a link named by its time.
 #[component]
@@ -38,8 +38,7 @@ pub fn AvailableSlotsList(restaurant_id: String, day: DaySlots, party_size: u8) 
         }
     };
     if day.slots.is_empty() {
-        let guests =
-            if party_size == 1 { "1 person".to_string() } else { format!("{party_size} people") };
+        let guests = people(party_size);
         return view! { class=class,
             <p class="empty">{format!("No table for {guests} is free on this date. Try another date.")}</p>
         }

@@ -5,10 +5,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
+use crate::api::action_error;
 use crate::api::owner::{
     AddTable, ClaimRestaurant, CreateRestaurant, OwnerTables, get_owner_tables,
 };
-use crate::api::{FormError, action_error};
 use crate::components::form::{Field, FormProblem};
 use crate::pages::not_found::NotFound;
 
@@ -71,10 +71,7 @@ pub fn NewRestaurantPage() -> impl IntoView {
     };
     // After a refused submission the ticked days are the ones sent; at first, all.
     let days_sent = error.get_untracked().and_then(|e| e.value("days_sent")).is_some();
-    let problem = Signal::derive(move || match error.get() {
-        Some(e @ (FormError::Refused(_) | FormError::Failed(_))) => Some(e.to_string()),
-        _ => None,
-    });
+    let problem = Signal::derive(move || error.get().and_then(|e| e.general()));
     let pending = create.pending();
     view! {
         <Title text="New restaurant" />
@@ -191,10 +188,7 @@ fn TablesView(
         let field = move |name: &'static str| {
             Signal::derive(move || add_error.get().and_then(|e| e.field(name)))
         };
-        let problem = Signal::derive(move || match add_error.get() {
-            Some(e @ (FormError::Refused(_) | FormError::Failed(_))) => Some(e.to_string()),
-            _ => None,
-        });
+        let problem = Signal::derive(move || add_error.get().and_then(|e| e.general()));
         let typed = move |name: &str| {
             add_error.get_untracked().and_then(|e| e.value(name)).unwrap_or_default()
         };
@@ -238,10 +232,7 @@ fn TablesView(
     } else {
         let claim_error = action_error(claim);
         let field = Signal::derive(move || claim_error.get().and_then(|e| e.field("owner_key")));
-        let problem = Signal::derive(move || match claim_error.get() {
-            Some(e @ (FormError::Refused(_) | FormError::Failed(_))) => Some(e.to_string()),
-            _ => None,
-        });
+        let problem = Signal::derive(move || claim_error.get().and_then(|e| e.general()));
         view! {
             <p>"Only the restaurant's owner can manage its tables. Enter the owner key to manage it from this browser."</p>
             <ActionForm action=claim>

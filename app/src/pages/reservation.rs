@@ -6,16 +6,13 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
+use crate::api::action_error;
 use crate::api::reservations::{
     CancelMyReservation, FindReservation, MyReservation, get_my_reservation, long_when,
     my_reservations,
 };
-use crate::api::{FormError, action_error};
 use crate::components::form::{Field, FormProblem};
-
-fn people(n: u8) -> String {
-    if n == 1 { "1 person".into() } else { format!("{n} people") }
-}
+use crate::model::people;
 
 /// `/reservations/:id`: the reservation, its code, and a way to cancel it.
 #[component]
@@ -129,10 +126,7 @@ pub fn MyReservationsPage() -> impl IntoView {
         move |name: &'static str| Signal::derive(move || error.get().and_then(|e| e.field(name)));
     let typed =
         move |name: &str| error.get_untracked().and_then(|e| e.value(name)).unwrap_or_default();
-    let problem = Signal::derive(move || match error.get() {
-        Some(e @ (FormError::Refused(_) | FormError::Failed(_))) => Some(e.to_string()),
-        _ => None,
-    });
+    let problem = Signal::derive(move || error.get().and_then(|e| e.general()));
     let pending = find.pending();
     view! {
         <Title text="My reservations" />

@@ -9,6 +9,7 @@ use stylers_macro::style;
 
 use crate::api::{DayView, restaurant_day};
 use crate::components::slots::{AllSlotsList, AvailableSlotsList};
+use crate::model::people;
 use crate::pages::not_found::NotFound;
 
 #[component]
@@ -102,8 +103,7 @@ fn RestaurantDayView(day: DayView) -> impl IntoView {
                     >
                         {(1..=20u8)
                             .map(|n| {
-                                let text = if n == 1 { "1 person".to_string() } else { format!("{n} people") };
-                                view! { <option value=n.to_string() selected=n == party_size>{text}</option> }
+                                view! { <option value=n.to_string() selected=n == party_size>{people(n)}</option> }
                             })
                             .collect_view()}
                     </select>

@@ -9,6 +9,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::api::reservations::{Reserve, SlotDetails, get_slot};
 use crate::api::{FormError, action_error};
 use crate::components::form::{Field, FormProblem, TextArea};
+use crate::model::people;
 use crate::pages::not_found::NotFound;
 
 #[component]
@@ -51,7 +52,7 @@ fn SlotView(details: SlotDetails, reserve: ServerAction<Reserve>) -> impl IntoVi
     let typed =
         move |name: &str| error.get_untracked().and_then(|e| e.value(name)).unwrap_or_default();
     let problem = Signal::derive(move || match error.get() {
-        Some(FormError::Refused(m) | FormError::Failed(m)) => Some(m),
+        Some(e @ (FormError::Refused(_) | FormError::Failed(_))) => e.general(),
         // A problem with the slot itself (its time, party or table), not a typed field.
         Some(FormError::Invalid { fields, .. }) => fields
             .iter()
@@ -64,11 +65,7 @@ fn SlotView(details: SlotDetails, reserve: ServerAction<Reserve>) -> impl IntoVi
         _ => None,
     };
     let pending = reserve.pending();
-    let party = if details.party_size == 1 {
-        "1 person".to_string()
-    } else {
-        format!("{} people", details.party_size)
-    };
+    let party = people(details.party_size);
     let back = format!(
         "/restaurants/{}?date={}&party_size={}",
         details.restaurant_id,
