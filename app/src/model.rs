@@ -4,7 +4,7 @@
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::PeriodSpec;
+use crate::domain::{DurationRule, PeriodSpec};
 
 /// Instants on the wire: RFC 3339 with the restaurant's offset, always
 /// written as `+HH:MM` (`2026-12-04T19:00:00+01:00`, and `+00:00`, not `Z`).
@@ -69,7 +69,9 @@ pub struct Restaurant {
     pub opening_hours: Vec<PeriodSpec>,
     pub slot_minutes: u16,
     pub duration_minutes: u16,
+    pub durations: Vec<DurationRule>,
     pub buffer_minutes: u16,
+    pub walk_in_seats_percent: u8,
     pub min_notice_minutes: u32,
     pub max_days_ahead: u16,
     pub max_party_size: Option<u8>,
@@ -90,6 +92,13 @@ pub struct Table {
     pub id: String,
     pub label: String,
     pub capacity: u8,
+    /// The smallest party seated at this table alone.
+    pub min_party_size: u8,
+    pub area: Option<String>,
+    /// Tables with the same join group may be pushed together for one party.
+    pub join_group: Option<String>,
+    /// Kept for walk-ins: never offered online.
+    pub walk_in_only: bool,
     pub active: bool,
 }
 
@@ -244,7 +253,9 @@ pub struct NewRestaurant {
     pub opening_hours: Option<Vec<PeriodSpec>>,
     pub slot_minutes: Option<i64>,
     pub duration_minutes: Option<i64>,
+    pub durations: Option<Vec<DurationRule>>,
     pub buffer_minutes: Option<i64>,
+    pub walk_in_seats_percent: Option<i64>,
     pub min_notice_minutes: Option<i64>,
     pub max_days_ahead: Option<i64>,
     pub max_party_size: Option<i64>,
@@ -267,15 +278,24 @@ pub struct CreatedRestaurant {
 pub struct NewTable {
     pub capacity: Option<i64>,
     pub label: Option<String>,
+    pub min_party_size: Option<i64>,
+    pub area: Option<String>,
+    pub join_group: Option<String>,
+    pub walk_in_only: Option<bool>,
 }
 
-/// Changes to a table; absent fields stay as they are.
+/// Changes to a table; absent fields stay as they are, and an empty `area`
+/// or `join_group` clears it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TableChanges {
     pub capacity: Option<i64>,
     pub label: Option<String>,
+    pub min_party_size: Option<i64>,
+    pub area: Option<String>,
+    pub join_group: Option<String>,
+    pub walk_in_only: Option<bool>,
 }
 
 /// A reservation request.
@@ -292,4 +312,80 @@ pub struct NewReservation {
     pub email: Option<String>,
     pub notes: Option<String>,
     pub table_id: Option<String>,
+}
+
+/// An owner's change of a reservation's status.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct StatusChange {
+    pub status: Option<String>,
+    /// Why, for a cancellation.
+    pub reason: Option<String>,
+}
+
+/// An owner's move of a reservation: another time, party size or tables.
+/// Absent fields stay; without `table_ids` the engine assigns again.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReservationChanges {
+    pub start: Option<String>,
+    pub party_size: Option<i64>,
+    pub table_ids: Option<Vec<String>>,
+}
+
+/// One entry of a reservation's history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct HistoryEntry {
+    #[serde(with = "rfc3339")]
+    pub at: DateTime<FixedOffset>,
+    /// `diner` or `owner`.
+    pub by: String,
+    /// What changed, in words.
+    pub change: String,
+    /// The status after the change, when it set one.
+    pub status: Option<Status>,
+}
+
+/// A reservation's history, oldest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct History {
+    pub items: Vec<HistoryEntry>,
+}
+
+/// Why a slot cannot be booked online.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Reason {
+    /// `closed_date`, `past`, `notice`, `beyond_window`, `party_too_large`,
+    /// `no_table_fits`, `all_tables_held`, `walk_in_hold_back`.
+    pub code: String,
+    pub message: String,
+}
+
+/// A slot as the owner's explanation shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct SlotExplanation {
+    #[serde(with = "rfc3339")]
+    pub start: DateTime<FixedOffset>,
+    pub local_time: String,
+    pub available: bool,
+    /// The tables a booking now would get.
+    pub tables: Vec<HeldTable>,
+    /// Why not, when not available.
+    pub reason: Option<Reason>,
+}
+
+/// Every slot of a date for a party, available or not and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct DayExplanation {
+    pub date: NaiveDate,
+    pub timezone: String,
+    pub party_size: u8,
+    pub slots: Vec<SlotExplanation>,
 }

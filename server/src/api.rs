@@ -3,8 +3,8 @@
 //! these handlers and types (`GET /api/v1/openapi.json`).
 
 use app::model::{
-    CreatedRestaurant, DaySlots, NewReservation, NewRestaurant, NewTable, Reservation, Restaurant,
-    RestaurantPage, Table, TableChanges,
+    CreatedRestaurant, DayExplanation, DaySlots, History, NewReservation, NewRestaurant, NewTable,
+    Reservation, ReservationChanges, Restaurant, RestaurantPage, StatusChange, Table, TableChanges,
 };
 use app::server::AppState;
 use app::server::service::{Caller, Service};
@@ -33,8 +33,11 @@ pub fn routes() -> Router<AppState> {
         .route("/restaurants/{id}/slots", get(slots))
         .route("/restaurants/{id}/reservations", get(day_reservations))
         .route("/reservations", post(create_reservation))
-        .route("/reservations/{id}", get(get_reservation))
+        .route("/restaurants/{id}/availability", get(explain_day))
+        .route("/reservations/{id}", get(get_reservation).patch(move_reservation))
         .route("/reservations/{id}/cancel", post(cancel_reservation))
+        .route("/reservations/{id}/status", post(set_status))
+        .route("/reservations/{id}/history", get(history))
         .fallback(|| async { ApiError::NotFound("no such API endpoint".into()) })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
 }
@@ -288,20 +291,82 @@ async fn slots(
 
 // ------------------------------------------------------------------ reservations
 
-/// Reserve a table. Without `table_id` the smallest free table that fits is assigned.
+/// Reserve a table. Without `table_id` the engine assigns the smallest table
+/// that fits, or the smallest combination of joinable tables. With an
+/// `Idempotency-Key`, a retry of the same request answers the same
+/// reservation (200) instead of making another.
 #[utoipa::path(post, path = "/api/v1/reservations", tag = "reservations",
     request_body = NewReservation,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Any string of 1 to 255 visible ASCII characters; kept 48 hours")),
     responses(
-        (status = 201, description = "Confirmed; `code` is shown only here", body = Reservation),
+        (status = 201, description = "Confirmed; `code` is shown only here and to retries", body = Reservation),
+        (status = 200, description = "A retry with the same Idempotency-Key and body", body = Reservation),
         (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, description = "slot_unavailable, with alternatives", body = ErrorBody),
+        (status = 409, description = "slot_unavailable, with alternatives; or idempotency_key_reused", body = ErrorBody),
         (status = 422, body = ErrorBody),
     ))]
 async fn create_reservation(
     State(service): State<Service>,
+    headers: HeaderMap,
     ApiJson(input): ApiJson<NewReservation>,
 ) -> ApiResult<(StatusCode, Json<Reservation>)> {
-    Ok((StatusCode::CREATED, Json(service.book(input).await?)))
+    let key = match headers.get("idempotency-key") {
+        None => None,
+        Some(value) => Some(value.to_str().map_err(|_| {
+            ApiError::field("idempotency_key", "the Idempotency-Key header must be visible ASCII")
+        })?),
+    };
+    let (reservation, replayed) = service.book_once(input, key).await?;
+    let status = if replayed { StatusCode::OK } else { StatusCode::CREATED };
+    Ok((status, Json(reservation)))
+}
+
+/// Move a reservation to another time, party size or tables (owner).
+#[utoipa::path(patch, path = "/api/v1/reservations/{id}", tag = "reservations",
+    params(("id" = String, Path)), security(("owner_key" = [])),
+    request_body = ReservationChanges,
+    responses((status = 200, body = Reservation), (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "slot_unavailable, or invalid_transition for a reservation that holds no tables", body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+async fn move_reservation(
+    State(service): State<Service>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    ApiJson(changes): ApiJson<ReservationChanges>,
+) -> ApiResult<Json<Reservation>> {
+    Ok(Json(service.move_reservation(&id, owner_key(&headers).as_deref(), changes).await?))
+}
+
+/// Change a reservation's status (owner): `pending → confirmed → seated →
+/// completed`, or `cancelled` / `no_show`; a no-show can still be seated and
+/// a cancellation undone while its tables are free.
+#[utoipa::path(post, path = "/api/v1/reservations/{id}/status", tag = "reservations",
+    params(("id" = String, Path)), security(("owner_key" = [])),
+    request_body = StatusChange,
+    responses((status = 200, body = Reservation), (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "invalid_transition, or slot_unavailable when its tables were taken", body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+async fn set_status(
+    State(service): State<Service>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    ApiJson(change): ApiJson<StatusChange>,
+) -> ApiResult<Json<Reservation>> {
+    Ok(Json(service.set_status(&id, owner_key(&headers).as_deref(), change).await?))
+}
+
+/// Who changed a reservation, what and when (owner).
+#[utoipa::path(get, path = "/api/v1/reservations/{id}/history", tag = "reservations",
+    params(("id" = String, Path)), security(("owner_key" = [])),
+    responses((status = 200, body = History), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn history(
+    State(service): State<Service>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<Json<History>> {
+    Ok(Json(service.history(&id, owner_key(&headers).as_deref()).await?))
 }
 
 /// A reservation, with `X-Reservation-Code` or the owner's Bearer key.
@@ -365,6 +430,32 @@ async fn day_reservations(
     Ok(Json(Items { items }))
 }
 
+#[derive(Deserialize, utoipa::IntoParams)]
+struct ExplainQuery {
+    /// `YYYY-MM-DD`
+    date: Option<String>,
+    /// The party to explain for.
+    party_size: Option<String>,
+}
+
+/// Every slot of a date for a party: the tables a booking would get, or why
+/// it cannot be booked online (owner).
+#[utoipa::path(get, path = "/api/v1/restaurants/{id}/availability", tag = "slots",
+    params(("id" = String, Path), ExplainQuery), security(("owner_key" = [])),
+    responses((status = 200, body = DayExplanation), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn explain_day(
+    State(service): State<Service>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    uri: axum::http::Uri,
+) -> ApiResult<Json<DayExplanation>> {
+    let q: ExplainQuery = query(uri.query())?;
+    let date = q.date.ok_or_else(|| ApiError::field("date", "date is required (YYYY-MM-DD)"))?;
+    let party = q.party_size.unwrap_or_else(|| "2".to_string());
+    Ok(Json(service.explain_day(&id, owner_key(&headers).as_deref(), &date, &party).await?))
+}
+
 // ------------------------------------------------------------------ OpenAPI
 
 struct OwnerKeyScheme;
@@ -391,7 +482,8 @@ impl utoipa::Modify for OwnerKeyScheme {
     paths(
         create_restaurant, list_restaurants, get_restaurant, update_restaurant,
         add_tables, update_table, remove_table, slots,
-        create_reservation, get_reservation, cancel_reservation, day_reservations,
+        explain_day, create_reservation, get_reservation, move_reservation, cancel_reservation,
+        set_status, history, day_reservations,
     ),
     modifiers(&OwnerKeyScheme),
 )]

@@ -31,6 +31,8 @@ pub enum ApiError {
     SlotUnavailable { message: String, alternatives: Vec<DateTime<FixedOffset>> },
     /// 409 `invalid_transition`
     InvalidTransition(String),
+    /// 409 `idempotency_key_reused`
+    IdempotencyKeyReused(String),
     /// 503, with `Retry-After`: the database does not answer.
     DatabaseUnavailable,
     /// 500: details are logged, never sent.
@@ -66,9 +68,9 @@ impl ApiError {
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
-            ApiError::SlotUnavailable { .. } | ApiError::InvalidTransition(_) => {
-                StatusCode::CONFLICT
-            }
+            ApiError::SlotUnavailable { .. }
+            | ApiError::InvalidTransition(_)
+            | ApiError::IdempotencyKeyReused(_) => StatusCode::CONFLICT,
             ApiError::DatabaseUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -84,6 +86,7 @@ impl ApiError {
             ApiError::Forbidden(_) => "forbidden",
             ApiError::SlotUnavailable { .. } => "slot_unavailable",
             ApiError::InvalidTransition(_) => "invalid_transition",
+            ApiError::IdempotencyKeyReused(_) => "idempotency_key_reused",
             ApiError::DatabaseUnavailable => "database_unavailable",
             ApiError::Internal => "internal_error",
         }
@@ -101,7 +104,8 @@ impl ApiError {
             | ApiError::NotFound(m)
             | ApiError::Unauthorized(m)
             | ApiError::Forbidden(m)
-            | ApiError::InvalidTransition(m) => (m, None, None),
+            | ApiError::InvalidTransition(m)
+            | ApiError::IdempotencyKeyReused(m) => (m, None, None),
             ApiError::Invalid(fields) => {
                 let message = match fields.iter().next() {
                     Some((field, problem)) if fields.len() == 1 => format!("{field}: {problem}"),
@@ -139,6 +143,9 @@ impl From<ServiceError> for ApiError {
                 ApiError::SlotUnavailable { message, alternatives }
             }
             ServiceError::InvalidTransition(message) => ApiError::InvalidTransition(message),
+            ServiceError::IdempotencyKeyReused => ApiError::IdempotencyKeyReused(
+                "this Idempotency-Key was already used for a different request".into(),
+            ),
             ServiceError::Unavailable => ApiError::DatabaseUnavailable,
             ServiceError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");

@@ -148,6 +148,11 @@ pub async fn add_table(
     restaurant_id: String,
     capacity: String,
     label: Option<String>,
+    min_party_size: Option<String>,
+    area: Option<String>,
+    join_group: Option<String>,
+    /// A checkbox: present ("on") when ticked.
+    walk_in_only: Option<String>,
 ) -> FormResult {
     use crate::model::NewTable;
     use crate::server::ServiceError;
@@ -155,6 +160,10 @@ pub async fn add_table(
     let values: BTreeMap<String, String> = [
         ("capacity".to_string(), capacity.clone()),
         ("label".to_string(), label.clone().unwrap_or_default()),
+        ("min_party_size".to_string(), min_party_size.clone().unwrap_or_default()),
+        ("area".to_string(), area.clone().unwrap_or_default()),
+        ("join_group".to_string(), join_group.clone().unwrap_or_default()),
+        ("walk_in_only".to_string(), walk_in_only.clone().unwrap_or_default()),
     ]
     .into();
     let Ok(seats) = capacity.trim().parse::<i64>() else {
@@ -164,8 +173,31 @@ pub async fn add_table(
             values,
         });
     };
+    let min_party_size = match min_party_size.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
+        None => None,
+        Some(text) => match text.parse::<i64>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                return refuse(FormError::Invalid {
+                    fields: [(
+                        "min_party_size".to_string(),
+                        "enter a number of people, 1 to 20".to_string(),
+                    )]
+                    .into(),
+                    values,
+                });
+            }
+        },
+    };
     let key = cookies::owner_key(&restaurant_id);
-    let table = NewTable { capacity: Some(seats), label: label.filter(|l| !l.trim().is_empty()) };
+    let table = NewTable {
+        capacity: Some(seats),
+        label: label.filter(|l| !l.trim().is_empty()),
+        min_party_size,
+        area,
+        join_group,
+        walk_in_only: Some(walk_in_only.is_some()),
+    };
     match form_service()?.add_tables(&restaurant_id, key.as_deref(), vec![table]).await {
         Ok(_) => Ok(None),
         Err(ServiceError::Invalid(fields)) => {

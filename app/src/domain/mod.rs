@@ -1,14 +1,15 @@
 //! The rules of table reservations, free of I/O: values that parse, opening
-//! hours and the slot grid, and the availability predicate that both the slot
-//! lists and booking use. Everything here is tested with `cargo test -p app`.
+//! hours and the slot grid, and the booking engine whose one predicate the
+//! slot lists, booking and the owner's explanations all use. Everything here
+//! is tested with `cargo test -p app`.
 
-pub mod availability;
+pub mod engine;
 pub mod hours;
 pub mod values;
 
-pub use availability::{
-    Hold, NoTable, SlotTables, TableInfo, assign_table, day_availability, natural_cmp,
-    table_is_free,
+pub use engine::{
+    Ask, Channel, DurationRule, Floor, Hold, MAX_JOINED_TABLES, Policy, Rules, TableInfo,
+    Unavailable, alternatives, natural_cmp, seat, table_is_free,
 };
 pub use hours::{OpeningHours, Period, PeriodSpec, Slot, service_day, slot_grid};
 pub use values::{

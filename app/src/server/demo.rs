@@ -1,7 +1,7 @@
 //! Demo data for a first look: two restaurants with tables, created only when
 //! the database has no restaurant at all (an existing one is never touched).
 
-use crate::domain::PeriodSpec;
+use crate::domain::{DurationRule, PeriodSpec};
 use crate::model::{NewRestaurant, NewTable};
 
 use super::{Service, ServiceError};
@@ -29,9 +29,23 @@ pub async fn seed_if_empty(service: &Service) -> Result<usize, ServiceError> {
                 city: Some("Paris".into()),
                 timezone: Some("Europe/Paris".into()),
                 opening_hours: Some(every_day("12:00", "23:00")),
+                durations: Some(vec![
+                    DurationRule { max_party_size: 2, minutes: 75 },
+                    DurationRule { max_party_size: 4, minutes: 90 },
+                ]),
+                duration_minutes: Some(120),
+                slot_minutes: Some(30),
                 ..Default::default()
             },
-            vec![(2, "T1"), (2, "T2"), (4, "T3"), (4, "T4"), (6, "T5"), (8, "Terrace")],
+            vec![
+                (2, "T1", Some("window"), false),
+                (2, "T2", Some("window"), false),
+                (4, "T3", Some("window"), false),
+                (4, "T4", None, false),
+                (6, "T5", None, false),
+                (8, "Terrace", None, false),
+                (2, "Bar", None, true),
+            ],
         ),
         (
             NewRestaurant {
@@ -43,7 +57,12 @@ pub async fn seed_if_empty(service: &Service) -> Result<usize, ServiceError> {
                 opening_hours: Some(every_day("17:00", "22:00")),
                 ..Default::default()
             },
-            vec![(2, "A1"), (2, "A2"), (4, "B1"), (6, "C1")],
+            vec![
+                (2, "A1", Some("back"), false),
+                (2, "A2", Some("back"), false),
+                (4, "B1", None, false),
+                (6, "C1", None, false),
+            ],
         ),
     ];
     let mut made = 0;
@@ -51,9 +70,12 @@ pub async fn seed_if_empty(service: &Service) -> Result<usize, ServiceError> {
         let created = service.create_restaurant(restaurant).await?;
         let tables = tables
             .into_iter()
-            .map(|(capacity, label)| NewTable {
+            .map(|(capacity, label, join_group, walk_in_only)| NewTable {
                 capacity: Some(capacity),
                 label: Some(label.into()),
+                join_group: join_group.map(String::from),
+                walk_in_only: Some(walk_in_only),
+                ..Default::default()
             })
             .collect();
         service.add_tables(&created.restaurant.id, Some(&created.owner_key), tables).await?;

@@ -66,6 +66,9 @@ pub enum ServiceError {
     /// 409: a status change that cannot happen (a completed visit cannot be cancelled).
     #[error("{0}")]
     InvalidTransition(String),
+    /// 409: an idempotency key sent again with another request.
+    #[error("this Idempotency-Key was used for a different request")]
+    IdempotencyKeyReused,
     /// 503: the database did not answer in time.
     #[error("the database is unavailable; try again shortly")]
     Unavailable,

@@ -42,6 +42,31 @@ pub fn matches(secret: &str, stored: &str) -> bool {
     hash(secret).as_bytes().ct_eq(stored.as_bytes()).into()
 }
 
+/// A confirmation code sealed with an idempotency key: what a retry with
+/// that key needs to show the code again. Without the key (only its hash is
+/// stored) the sealed form says nothing of the code.
+pub fn seal(code: &str, key: &str) -> String {
+    code.bytes().zip(pad(key)).map(|(c, p)| format!("{:02x}", c ^ p)).collect()
+}
+
+/// The code [`seal`] sealed with `key`, if `sealed` is such a thing.
+pub fn unseal(sealed: &str, key: &str) -> Option<String> {
+    let bytes: Option<Vec<u8>> = (0..sealed.len())
+        .step_by(2)
+        .map(|i| sealed.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+        .collect();
+    let plain: Vec<u8> = bytes?.into_iter().zip(pad(key)).map(|(b, p)| b ^ p).collect();
+    String::from_utf8(plain).ok()
+}
+
+/// A key stream from an idempotency key, apart from its stored hash.
+fn pad(key: &str) -> impl Iterator<Item = u8> {
+    let mut hasher = Sha256::new();
+    hasher.update(b"covers idempotency seal\0");
+    hasher.update(key.as_bytes());
+    hasher.finalize().to_vec().into_iter()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,5 +89,15 @@ mod tests {
         assert!(!matches("WRONGCODE0", &stored));
         assert_ne!(stored, code, "the stored form is not the secret");
         assert_eq!(normalize_code(" 7kq3-m9px ta"), "7KQ3M9PXTA");
+    }
+
+    #[test]
+    fn a_sealed_code_opens_only_with_its_key() {
+        let code = new_confirmation_code();
+        let sealed = seal(&code, "retry-1");
+        assert!(!sealed.contains(&code));
+        assert_eq!(unseal(&sealed, "retry-1").as_deref(), Some(code.as_str()));
+        assert_ne!(unseal(&sealed, "retry-2").as_deref(), Some(code.as_str()));
+        assert_eq!(unseal("zz", "retry-1"), None);
     }
 }

@@ -12,13 +12,15 @@ use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, TimeZone
 use sqlx::{Sqlite, SqliteConnection, Transaction};
 
 use crate::domain::{
-    DinerName, Email, Hold, NoTable, Notes, OpeningHours, PartySize, PeriodSpec, Phone,
-    RestaurantName, Seats, Slot, SlotTables, TableInfo, TableLabel, TimeZone, assign_table,
-    day_availability, natural_cmp, service_day, slot_grid,
+    Ask, Channel, DinerName, DurationRule, Email, Floor, Hold, MAX_JOINED_TABLES, Notes,
+    OpeningHours, PartySize, PeriodSpec, Phone, Policy, RestaurantName, Rules, Seats, Slot,
+    TableInfo, TableLabel, TimeZone, Unavailable, alternatives, natural_cmp, seat, service_day,
 };
 use crate::model::{
-    CreatedRestaurant, DaySlots, HeldTable, NewReservation, NewRestaurant, NewTable, Reservation,
-    Restaurant, RestaurantPage, SlotInfo, Status, Table, TableAvailability, TableChanges,
+    CreatedRestaurant, DayExplanation, DaySlots, HeldTable, History, HistoryEntry, NewReservation,
+    NewRestaurant, NewTable, Reason, Reservation, ReservationChanges, Restaurant, RestaurantPage,
+    SlotExplanation, SlotInfo, Status, StatusChange, Table, TableAvailability, TableChanges,
+    people,
 };
 
 use super::db::Db;
@@ -65,15 +67,7 @@ struct RestaurantRecord {
     city: Option<String>,
     latitude: Option<f64>,
     longitude: Option<f64>,
-    tz: TimeZone,
-    hours: OpeningHours,
-    slot_minutes: u16,
-    duration_minutes: u16,
-    buffer_minutes: u16,
-    min_notice_minutes: u32,
-    max_days_ahead: u16,
-    max_party_size: Option<u8>,
-    closed_dates: Vec<NaiveDate>,
+    policy: Policy,
     owner_key_hash: String,
     created_at: i64,
     updated_at: i64,
@@ -93,7 +87,9 @@ struct RestaurantRow {
     opening_hours: String,
     slot_minutes: i64,
     duration_minutes: i64,
+    durations: String,
     buffer_minutes: i64,
+    walk_in_seats_percent: i64,
     min_notice_minutes: i64,
     max_days_ahead: i64,
     max_party_size: Option<i64>,
@@ -104,8 +100,9 @@ struct RestaurantRow {
 }
 
 const RESTAURANT_COLUMNS: &str = "id, name, phone, email, address, city, latitude, longitude, \
-    timezone, opening_hours, slot_minutes, duration_minutes, buffer_minutes, min_notice_minutes, \
-    max_days_ahead, max_party_size, closed_dates, owner_key_hash, created_at, updated_at";
+    timezone, opening_hours, slot_minutes, duration_minutes, durations, buffer_minutes, \
+    walk_in_seats_percent, min_notice_minutes, max_days_ahead, max_party_size, closed_dates, \
+    owner_key_hash, created_at, updated_at";
 
 impl TryFrom<RestaurantRow> for RestaurantRecord {
     type Error = ServiceError;
@@ -119,16 +116,21 @@ impl TryFrom<RestaurantRow> for RestaurantRecord {
         let hours = OpeningHours::parse(&specs).map_err(|_| corrupt("opening_hours"))?;
         let closed_dates: Vec<NaiveDate> =
             serde_json::from_str(&row.closed_dates).map_err(|_| corrupt("closed_dates"))?;
-        Ok(Self {
-            tz,
-            hours,
-            closed_dates,
+        let durations: Vec<DurationRule> =
+            serde_json::from_str(&row.durations).map_err(|_| corrupt("durations"))?;
+        let rules = Rules {
             slot_minutes: row.slot_minutes as u16,
             duration_minutes: row.duration_minutes as u16,
+            durations,
             buffer_minutes: row.buffer_minutes as u16,
+            walk_in_seats_percent: row.walk_in_seats_percent as u8,
             min_notice_minutes: row.min_notice_minutes as u32,
             max_days_ahead: row.max_days_ahead as u16,
             max_party_size: row.max_party_size.map(|n| n as u8),
+            closed_dates,
+        };
+        Ok(Self {
+            policy: Policy { tz, hours, rules },
             id: row.id,
             name: row.name,
             phone: row.phone,
@@ -145,8 +147,16 @@ impl TryFrom<RestaurantRow> for RestaurantRecord {
 }
 
 impl RestaurantRecord {
+    fn tz(&self) -> TimeZone {
+        self.policy.tz
+    }
+
+    fn rules(&self) -> &Rules {
+        &self.policy.rules
+    }
+
     fn local(&self, instant: DateTime<Utc>) -> DateTime<FixedOffset> {
-        instant.with_timezone(&self.tz.0).fixed_offset()
+        instant.with_timezone(&self.tz().0).fixed_offset()
     }
 
     fn local_secs(&self, secs: i64) -> DateTime<FixedOffset> {
@@ -154,6 +164,7 @@ impl RestaurantRecord {
     }
 
     fn to_model(&self, tables: Option<Vec<Table>>) -> Restaurant {
+        let rules = self.rules();
         Restaurant {
             id: self.id.clone(),
             name: self.name.clone(),
@@ -163,52 +174,21 @@ impl RestaurantRecord {
             city: self.city.clone(),
             latitude: self.latitude,
             longitude: self.longitude,
-            timezone: self.tz.name().to_string(),
-            opening_hours: self.hours.specs(),
-            slot_minutes: self.slot_minutes,
-            duration_minutes: self.duration_minutes,
-            buffer_minutes: self.buffer_minutes,
-            min_notice_minutes: self.min_notice_minutes,
-            max_days_ahead: self.max_days_ahead,
-            max_party_size: self.max_party_size,
-            closed_dates: self.closed_dates.clone(),
+            timezone: self.tz().name().to_string(),
+            opening_hours: self.policy.hours.specs(),
+            slot_minutes: rules.slot_minutes,
+            duration_minutes: rules.duration_minutes,
+            durations: rules.durations.clone(),
+            buffer_minutes: rules.buffer_minutes,
+            walk_in_seats_percent: rules.walk_in_seats_percent,
+            min_notice_minutes: rules.min_notice_minutes,
+            max_days_ahead: rules.max_days_ahead,
+            max_party_size: rules.max_party_size,
+            closed_dates: rules.closed_dates.clone(),
             created_at: self.local_secs(self.created_at),
             updated_at: self.local_secs(self.updated_at),
             tables,
         }
-    }
-
-    fn today(&self, now: DateTime<Utc>) -> NaiveDate {
-        now.with_timezone(&self.tz.0).date_naive()
-    }
-
-    /// Whether online booking is open for `date` at all.
-    fn date_bookable(&self, date: NaiveDate, now: DateTime<Utc>) -> bool {
-        let today = self.today(now);
-        date >= today
-            && date <= today + Duration::days(self.max_days_ahead as i64)
-            && !self.closed_dates.contains(&date)
-    }
-
-    fn slots_of(&self, date: NaiveDate) -> Vec<Slot> {
-        if self.closed_dates.contains(&date) {
-            return Vec::new();
-        }
-        slot_grid(&self.hours, self.tz, date, self.slot_minutes, self.duration_minutes)
-    }
-
-    fn buffer(&self) -> Duration {
-        Duration::minutes(self.buffer_minutes as i64)
-    }
-
-    fn earliest_start(&self, now: DateTime<Utc>) -> DateTime<Utc> {
-        now + Duration::minutes(self.min_notice_minutes as i64)
-    }
-
-    /// The largest party online booking accepts, given the tables.
-    fn party_limit(&self, tables: &[TableInfo]) -> u8 {
-        let largest = tables.iter().map(|t| t.seats.get()).max().unwrap_or(0);
-        self.max_party_size.map_or(largest, |max| max.min(largest))
     }
 }
 
@@ -217,8 +197,15 @@ struct TableRow {
     id: String,
     label: String,
     capacity: i64,
+    min_party_size: i64,
+    area: Option<String>,
+    join_group: Option<String>,
+    walk_in_only: bool,
     active: bool,
 }
+
+const TABLE_COLUMNS: &str =
+    "id, label, capacity, min_party_size, area, join_group, walk_in_only, active";
 
 impl TableRow {
     fn to_model(&self) -> Table {
@@ -226,6 +213,10 @@ impl TableRow {
             id: self.id.clone(),
             label: self.label.clone(),
             capacity: self.capacity as u8,
+            min_party_size: self.min_party_size as u8,
+            area: self.area.clone(),
+            join_group: self.join_group.clone(),
+            walk_in_only: self.walk_in_only,
             active: self.active,
         }
     }
@@ -235,6 +226,9 @@ impl TableRow {
             id: self.id.clone(),
             label: self.label.clone(),
             seats: Seats::new(self.capacity).ok()?,
+            min_party: self.min_party_size as u8,
+            join_group: self.join_group.clone(),
+            walk_in_only: self.walk_in_only,
         })
     }
 }
@@ -295,88 +289,150 @@ fn bounded(
     }
 }
 
-/// Validated restaurant fields, ready to store.
+/// A restaurant's stored fields, validated: what a create or a change writes.
 struct RestaurantFields {
-    name: Option<RestaurantName>,
-    phone: Option<Phone>,
-    email: Option<Option<String>>,
-    address: Option<Option<String>>,
-    city: Option<Option<String>>,
-    timezone: Option<TimeZone>,
+    name: String,
+    phone: String,
+    email: Option<String>,
+    address: Option<String>,
+    city: Option<String>,
     latitude: Option<f64>,
     longitude: Option<f64>,
-    hours: Option<OpeningHours>,
-    slot_minutes: Option<i64>,
-    duration_minutes: Option<i64>,
-    buffer_minutes: Option<i64>,
-    min_notice_minutes: Option<i64>,
-    max_days_ahead: Option<i64>,
-    max_party_size: Option<i64>,
-    closed_dates: Option<Vec<NaiveDate>>,
+    policy: Policy,
 }
 
-fn parse_restaurant_fields(input: &NewRestaurant, creating: bool) -> Result<RestaurantFields> {
+impl RestaurantFields {
+    fn from_record(r: &RestaurantRecord) -> Self {
+        Self {
+            name: r.name.clone(),
+            phone: r.phone.clone(),
+            email: r.email.clone(),
+            address: r.address.clone(),
+            city: r.city.clone(),
+            latitude: r.latitude,
+            longitude: r.longitude,
+            policy: r.policy.clone(),
+        }
+    }
+
+    fn new_restaurant() -> Self {
+        Self {
+            name: String::new(),
+            phone: String::new(),
+            email: None,
+            address: None,
+            city: None,
+            latitude: None,
+            longitude: None,
+            policy: Policy {
+                tz: TimeZone(chrono_tz::UTC),
+                hours: OpeningHours::default(),
+                rules: Rules::default(),
+            },
+        }
+    }
+}
+
+/// Applies the given input to `base`: each field present replaces the
+/// stored one, after checking it. A create requires a name and a phone.
+fn merge_restaurant_fields(
+    input: &NewRestaurant,
+    mut base: RestaurantFields,
+    creating: bool,
+) -> Result<RestaurantFields> {
     let mut errors = FieldErrors::default();
-    let name = match input.name.as_deref() {
-        None if creating => {
-            errors.add("name", "name is required");
-            None
+    match input.name.as_deref() {
+        None if creating => errors.add("name", "name is required"),
+        None => {}
+        Some(name) => {
+            if let Some(n) = errors.check("name", RestaurantName::parse(name)) {
+                base.name = n.as_str().to_string();
+            }
         }
-        None => None,
-        Some(name) => errors.check("name", RestaurantName::parse(name)),
-    };
-    let phone = match input.phone.as_deref() {
-        None if creating => {
-            errors.add("phone", "phone is required");
-            None
+    }
+    match input.phone.as_deref() {
+        None if creating => errors.add("phone", "phone is required"),
+        None => {}
+        Some(phone) => {
+            if let Some(p) = errors.check("phone", Phone::parse(phone)) {
+                base.phone = p.as_str().to_string();
+            }
         }
-        None => None,
-        Some(phone) => errors.check("phone", Phone::parse(phone)),
-    };
-    let email = input.email.as_ref().map(|e| {
-        optional_text(Some(e))
-            .and_then(|e| errors.check("email", Email::parse(e)).map(|e| e.as_str().to_string()))
-    });
-    let mut short = |field: &str, value: &Option<String>| {
-        value.as_ref().map(|v| {
+    }
+    if let Some(email) = &input.email {
+        base.email = optional_text(Some(email))
+            .and_then(|e| errors.check("email", Email::parse(e)).map(|e| e.as_str().to_string()));
+    }
+    let mut short = |field: &str, value: &Option<String>, target: &mut Option<String>| {
+        if let Some(v) = value {
             let v = v.trim();
             if v.chars().count() > 200 {
                 errors.add(field, "at most 200 characters");
             }
-            (!v.is_empty()).then(|| v.to_string())
-        })
+            *target = (!v.is_empty()).then(|| v.to_string());
+        }
     };
-    let address = short("address", &input.address);
-    let city = short("city", &input.city);
-    let timezone =
-        input.timezone.as_deref().and_then(|tz| errors.check("timezone", TimeZone::parse(tz)));
-    let latitude = input.latitude.filter(|lat| {
-        let ok = (-90.0..=90.0).contains(lat);
-        if !ok {
+    short("address", &input.address, &mut base.address);
+    short("city", &input.city, &mut base.city);
+    if let Some(tz) =
+        input.timezone.as_deref().and_then(|tz| errors.check("timezone", TimeZone::parse(tz)))
+    {
+        base.policy.tz = tz;
+    }
+    if let Some(lat) = input.latitude {
+        if (-90.0..=90.0).contains(&lat) {
+            base.latitude = Some(lat);
+        } else {
             errors.add("latitude", "must be between -90 and 90");
         }
-        ok
-    });
-    let longitude = input.longitude.filter(|lon| {
-        let ok = (-180.0..=180.0).contains(lon);
-        if !ok {
+    }
+    if let Some(lon) = input.longitude {
+        if (-180.0..=180.0).contains(&lon) {
+            base.longitude = Some(lon);
+        } else {
             errors.add("longitude", "must be between -180 and 180");
         }
-        ok
-    });
-    let hours = input
+    }
+    if let Some(hours) = input
         .opening_hours
         .as_ref()
-        .and_then(|specs| errors.check("opening_hours", OpeningHours::parse(specs)));
-    let slot_minutes = bounded(&mut errors, "slot_minutes", input.slot_minutes, 5, 240);
-    let duration_minutes =
-        bounded(&mut errors, "duration_minutes", input.duration_minutes, 15, 720);
-    let buffer_minutes = bounded(&mut errors, "buffer_minutes", input.buffer_minutes, 0, 240);
-    let min_notice_minutes =
-        bounded(&mut errors, "min_notice_minutes", input.min_notice_minutes, 0, 43200);
-    let max_days_ahead = bounded(&mut errors, "max_days_ahead", input.max_days_ahead, 0, 730);
-    let max_party_size = bounded(&mut errors, "max_party_size", input.max_party_size, 1, 20);
-    let closed_dates = input.closed_dates.as_ref().map(|dates| {
+        .and_then(|specs| errors.check("opening_hours", OpeningHours::parse(specs)))
+    {
+        base.policy.hours = hours;
+    }
+    let rules = &mut base.policy.rules;
+    if let Some(n) = bounded(&mut errors, "slot_minutes", input.slot_minutes, 5, 240) {
+        rules.slot_minutes = n as u16;
+    }
+    if let Some(n) = bounded(&mut errors, "duration_minutes", input.duration_minutes, 15, 720) {
+        rules.duration_minutes = n as u16;
+    }
+    if let Some(durations) = &input.durations {
+        match parse_durations(durations) {
+            Ok(d) => rules.durations = d,
+            Err(message) => errors.add("durations", message),
+        }
+    }
+    if let Some(n) = bounded(&mut errors, "buffer_minutes", input.buffer_minutes, 0, 240) {
+        rules.buffer_minutes = n as u16;
+    }
+    if let Some(n) =
+        bounded(&mut errors, "walk_in_seats_percent", input.walk_in_seats_percent, 0, 100)
+    {
+        rules.walk_in_seats_percent = n as u8;
+    }
+    if let Some(n) = bounded(&mut errors, "min_notice_minutes", input.min_notice_minutes, 0, 43200)
+    {
+        rules.min_notice_minutes = n as u32;
+    }
+    if let Some(n) = bounded(&mut errors, "max_days_ahead", input.max_days_ahead, 0, 730) {
+        rules.max_days_ahead = n as u16;
+    }
+    // 0 removes the restaurant's own limit: the tables decide.
+    if let Some(n) = bounded(&mut errors, "max_party_size", input.max_party_size, 0, 20) {
+        rules.max_party_size = (n > 0).then_some(n as u8);
+    }
+    if let Some(dates) = &input.closed_dates {
         let mut parsed = Vec::new();
         for text in dates {
             match text.trim().parse::<NaiveDate>() {
@@ -386,29 +442,36 @@ fn parse_restaurant_fields(input: &NewRestaurant, creating: bool) -> Result<Rest
                 }
             }
         }
+        if parsed.len() > 1000 {
+            errors.add("closed_dates", "at most 1000 dates");
+        }
         parsed.sort();
         parsed.dedup();
-        parsed
-    });
+        rules.closed_dates = parsed;
+    }
     errors.finish()?;
-    Ok(RestaurantFields {
-        name,
-        phone,
-        email,
-        address,
-        city,
-        timezone,
-        latitude,
-        longitude,
-        hours,
-        slot_minutes,
-        duration_minutes,
-        buffer_minutes,
-        min_notice_minutes,
-        max_days_ahead,
-        max_party_size,
-        closed_dates,
-    })
+    Ok(base)
+}
+
+/// Durations by party size: sorted, each size once, sizes 1–20, 15–720 minutes.
+fn parse_durations(rules: &[DurationRule]) -> std::result::Result<Vec<DurationRule>, String> {
+    if rules.len() > 20 {
+        return Err("at most 20 entries".into());
+    }
+    let mut sorted = rules.to_vec();
+    sorted.sort_by_key(|d| d.max_party_size);
+    for d in &sorted {
+        if !(1..=20).contains(&d.max_party_size) {
+            return Err("max_party_size must be between 1 and 20".into());
+        }
+        if !(15..=720).contains(&d.minutes) {
+            return Err("minutes must be between 15 and 720".into());
+        }
+    }
+    if sorted.windows(2).any(|w| w[0].max_party_size == w[1].max_party_size) {
+        return Err("each max_party_size once".into());
+    }
+    Ok(sorted)
 }
 
 impl Service {
@@ -445,44 +508,22 @@ impl Service {
 
     /// Creates a restaurant; the answer carries its owner key, shown once.
     pub async fn create_restaurant(&self, input: NewRestaurant) -> Result<CreatedRestaurant> {
-        let fields = parse_restaurant_fields(&input, true)?;
+        let fields = merge_restaurant_fields(&input, RestaurantFields::new_restaurant(), true)?;
         let owner_key = secrets::new_owner_key();
         let now = self.now().timestamp();
         let id = uuid::Uuid::now_v7().to_string();
-        let hours = fields.hours.unwrap_or_default();
         let mut tx = self.write().await?;
         sqlx::query(
-            "INSERT INTO restaurants (id, name, phone, email, address, city, latitude, longitude, \
-             timezone, opening_hours, slot_minutes, duration_minutes, buffer_minutes, \
-             min_notice_minutes, max_days_ahead, max_party_size, closed_dates, owner_key_hash, \
-             created_at, updated_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO restaurants (id, name, phone, owner_key_hash, opening_hours, created_at, updated_at) \
+             VALUES (?, '', '', ?, '[]', ?, ?)",
         )
         .bind(&id)
-        .bind(fields.name.as_ref().map(|n| n.as_str()))
-        .bind(fields.phone.as_ref().map(|p| p.as_str()))
-        .bind(fields.email.flatten())
-        .bind(fields.address.flatten())
-        .bind(fields.city.flatten())
-        .bind(fields.latitude)
-        .bind(fields.longitude)
-        .bind(fields.timezone.map_or("UTC", |tz| tz.name()))
-        .bind(serde_json::to_string(&hours.specs()).expect("hours serialize"))
-        .bind(fields.slot_minutes.unwrap_or(60))
-        .bind(fields.duration_minutes.unwrap_or(60))
-        .bind(fields.buffer_minutes.unwrap_or(0))
-        .bind(fields.min_notice_minutes.unwrap_or(0))
-        .bind(fields.max_days_ahead.unwrap_or(60))
-        .bind(fields.max_party_size)
-        .bind(
-            serde_json::to_string(&fields.closed_dates.unwrap_or_default())
-                .expect("dates serialize"),
-        )
         .bind(secrets::hash(&owner_key))
         .bind(now)
         .bind(now)
         .execute(&mut *tx)
         .await?;
+        store_restaurant_fields(&mut tx, &id, &fields, now).await?;
         let record = load_restaurant(&mut tx, &id).await?;
         tx.commit().await?;
         tracing::info!(restaurant = %id, "restaurant created");
@@ -499,40 +540,13 @@ impl Service {
         let mut tx = self.write().await?;
         let current = load_restaurant(&mut tx, id).await?;
         authorize_owner(&mut tx, &current, owner_key).await?;
-        let fields = parse_restaurant_fields(&input, false)?;
-        let hours = fields.hours.unwrap_or(current.hours.clone());
-        sqlx::query(
-            "UPDATE restaurants SET name = ?, phone = ?, email = ?, address = ?, city = ?, \
-             latitude = ?, longitude = ?, timezone = ?, opening_hours = ?, slot_minutes = ?, \
-             duration_minutes = ?, buffer_minutes = ?, min_notice_minutes = ?, max_days_ahead = ?, \
-             max_party_size = ?, closed_dates = ?, updated_at = ? WHERE id = ?",
-        )
-        .bind(fields.name.as_ref().map_or(current.name.as_str(), |n| n.as_str()))
-        .bind(fields.phone.as_ref().map_or(current.phone.as_str(), |p| p.as_str()))
-        .bind(fields.email.unwrap_or(current.email.clone()))
-        .bind(fields.address.unwrap_or(current.address.clone()))
-        .bind(fields.city.unwrap_or(current.city.clone()))
-        .bind(fields.latitude.or(current.latitude))
-        .bind(fields.longitude.or(current.longitude))
-        .bind(fields.timezone.unwrap_or(current.tz).name())
-        .bind(serde_json::to_string(&hours.specs()).expect("hours serialize"))
-        .bind(fields.slot_minutes.unwrap_or(current.slot_minutes as i64))
-        .bind(fields.duration_minutes.unwrap_or(current.duration_minutes as i64))
-        .bind(fields.buffer_minutes.unwrap_or(current.buffer_minutes as i64))
-        .bind(fields.min_notice_minutes.unwrap_or(current.min_notice_minutes as i64))
-        .bind(fields.max_days_ahead.unwrap_or(current.max_days_ahead as i64))
-        .bind(fields.max_party_size.or(current.max_party_size.map(i64::from)))
-        .bind(
-            serde_json::to_string(&fields.closed_dates.unwrap_or(current.closed_dates.clone()))
-                .expect("dates serialize"),
-        )
-        .bind(self.now().timestamp())
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+        let fields =
+            merge_restaurant_fields(&input, RestaurantFields::from_record(&current), false)?;
+        store_restaurant_fields(&mut tx, id, &fields, self.now().timestamp()).await?;
         let record = load_restaurant(&mut tx, id).await?;
         let tables = load_tables(&mut tx, id, false).await?;
         tx.commit().await?;
+        tracing::info!(restaurant = %id, "restaurant changed");
         Ok(record.to_model(Some(tables.iter().map(TableRow::to_model).collect())))
     }
 
@@ -611,43 +625,63 @@ impl Service {
         }
         let mut rows = Vec::new();
         for (i, table) in new.iter().enumerate() {
-            let seats = match table.capacity {
-                None => {
-                    errors.add(format!("tables[{i}].capacity"), "capacity is required");
-                    None
-                }
-                Some(n) => errors.check(&format!("tables[{i}].capacity"), Seats::new(n)),
-            };
+            let at = |field: &str| format!("tables[{i}].{field}");
+            if table.capacity.is_none() {
+                errors.add(at("capacity"), "capacity is required");
+            }
             let label = match optional_text(table.label.as_ref()) {
-                Some(label) => errors
-                    .check(&format!("tables[{i}].label"), TableLabel::parse(label))
-                    .map(String::from),
+                Some(label) => {
+                    errors.check(&at("label"), TableLabel::parse(label)).map(String::from)
+                }
                 None => Some(next_label(&taken)),
             };
             if let Some(label) = &label {
                 if taken.contains(&label.to_lowercase()) {
-                    errors.add(
-                        format!("tables[{i}].label"),
-                        format!("there is already a table {label}"),
-                    );
+                    errors.add(at("label"), format!("there is already a table {label}"));
                 }
                 taken.push(label.to_lowercase());
             }
-            if let (Some(seats), Some(label)) = (seats, label) {
-                rows.push((label, seats));
+            let changes = TableChanges {
+                capacity: table.capacity,
+                label: None,
+                min_party_size: table.min_party_size,
+                area: table.area.clone(),
+                join_group: table.join_group.clone(),
+                walk_in_only: table.walk_in_only,
+            };
+            let base = TableRow {
+                id: uuid::Uuid::now_v7().to_string(),
+                label: label.unwrap_or_default(),
+                capacity: 1,
+                min_party_size: 1,
+                area: None,
+                join_group: None,
+                walk_in_only: false,
+                active: true,
+            };
+            let mut table_errors = FieldErrors::default();
+            let row = apply_table_changes(&mut table_errors, base, &changes);
+            for (field, message) in table_errors.0 {
+                errors.add(at(&field), message);
             }
+            rows.push(row);
         }
         errors.finish()?;
         let now = self.now().timestamp();
-        for (label, seats) in &rows {
+        for row in &rows {
             sqlx::query(
-                "INSERT INTO tables (id, restaurant_id, label, capacity, created_at, updated_at) \
-                 VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO tables (id, restaurant_id, label, capacity, min_party_size, area, \
+                 join_group, walk_in_only, created_at, updated_at) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             )
-            .bind(uuid::Uuid::now_v7().to_string())
+            .bind(&row.id)
             .bind(restaurant_id)
-            .bind(label)
-            .bind(seats.get() as i64)
+            .bind(&row.label)
+            .bind(row.capacity)
+            .bind(row.min_party_size)
+            .bind(&row.area)
+            .bind(&row.join_group)
+            .bind(row.walk_in_only)
             .bind(now)
             .bind(now)
             .execute(&mut *tx)
@@ -658,7 +692,8 @@ impl Service {
         Ok(tables.iter().map(TableRow::to_model).collect())
     }
 
-    /// Changes a table's label or seats.
+    /// Changes a table's label, seats, area, join group or walk-in flag.
+    /// Reservations already made keep their tables.
     pub async fn update_table(
         &self,
         restaurant_id: &str,
@@ -669,35 +704,38 @@ impl Service {
         let mut tx = self.write().await?;
         let restaurant = load_restaurant(&mut tx, restaurant_id).await?;
         authorize_owner(&mut tx, &restaurant, owner_key).await?;
-        let tables = load_tables(&mut tx, restaurant_id, false).await?;
-        let current =
-            tables.iter().find(|t| t.id == table_id).ok_or(ServiceError::NotFound("table"))?;
+        let mut tables = load_tables(&mut tx, restaurant_id, false).await?;
+        let index =
+            tables.iter().position(|t| t.id == table_id).ok_or(ServiceError::NotFound("table"))?;
+        let current = tables.swap_remove(index);
         let mut errors = FieldErrors::default();
-        let seats = changes.capacity.and_then(|n| errors.check("capacity", Seats::new(n)));
-        let label = match changes.label.as_deref() {
-            Some(label) => errors.check("label", TableLabel::parse(label)).map(String::from),
-            None => None,
-        };
-        if let Some(label) = &label
-            && tables.iter().any(|t| t.id != table_id && t.label.eq_ignore_ascii_case(label))
-        {
-            errors.add("label", format!("there is already a table {label}"));
+        let mut updated = apply_table_changes(&mut errors, current, &changes);
+        if let Some(label) = changes.label.as_deref() {
+            if let Some(label) = errors.check("label", TableLabel::parse(label)) {
+                let label = String::from(label);
+                if tables.iter().any(|t| t.label.eq_ignore_ascii_case(&label)) {
+                    errors.add("label", format!("there is already a table {label}"));
+                }
+                updated.label = label;
+            }
         }
         errors.finish()?;
-        sqlx::query("UPDATE tables SET label = ?, capacity = ?, updated_at = ? WHERE id = ?")
-            .bind(label.as_deref().unwrap_or(&current.label))
-            .bind(seats.map_or(current.capacity, |s| s.get() as i64))
-            .bind(self.now().timestamp())
-            .bind(table_id)
-            .execute(&mut *tx)
-            .await?;
-        let table = load_tables(&mut tx, restaurant_id, false)
-            .await?
-            .into_iter()
-            .find(|t| t.id == table_id)
-            .ok_or(ServiceError::NotFound("table"))?;
+        sqlx::query(
+            "UPDATE tables SET label = ?, capacity = ?, min_party_size = ?, area = ?, \
+             join_group = ?, walk_in_only = ?, updated_at = ? WHERE id = ?",
+        )
+        .bind(&updated.label)
+        .bind(updated.capacity)
+        .bind(updated.min_party_size)
+        .bind(&updated.area)
+        .bind(&updated.join_group)
+        .bind(updated.walk_in_only)
+        .bind(self.now().timestamp())
+        .bind(table_id)
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
-        Ok(table.to_model())
+        Ok(updated.to_model())
     }
 
     /// Stops offering a table. It stays in the database for the reservations
@@ -726,10 +764,11 @@ impl Service {
 
     // ----------------------------------------------------------------- slots
 
-    /// Every slot of `date` with every table's availability; with a party
-    /// size, a table counts as available only if the party fits it. With
-    /// `available_only`, just the slots where the party can be seated, each
-    /// with the table that would be assigned.
+    /// Every slot of `date` with every table offered online and whether it is
+    /// free for the whole slot; with a party size, whether the party could
+    /// book that table. With `available_only`, just the slots where the party
+    /// can be seated, each with the tables it would be given. Both ask the
+    /// engine's one predicate.
     pub async fn slots(
         &self,
         restaurant_id: &str,
@@ -747,66 +786,136 @@ impl Service {
         let date = date.expect("checked");
         let mut conn = self.db.reader().acquire().await?;
         let restaurant = load_restaurant(&mut conn, restaurant_id).await?;
+        let policy = &restaurant.policy;
         let tables = bookable_tables(&mut conn, restaurant_id).await?;
         let now = self.now();
-        let slots = restaurant.slots_of(date);
-        let holds = load_holds_for(&mut conn, restaurant_id, &slots, restaurant.buffer()).await?;
-        let day = day_availability(
-            slots,
-            &tables,
-            &holds,
-            restaurant.buffer(),
-            restaurant.earliest_start(now),
-            restaurant.date_bookable(date, now),
-        );
-        let party_ok = |p: PartySize| p.get() <= restaurant.party_limit(&tables);
-        let slots = day
-            .into_iter()
-            .filter_map(|st| {
+        let closed = policy.rules.closed_dates.binary_search(&date).is_ok();
+        let grid = if closed { Vec::new() } else { policy.grid(date, party) };
+        let holds =
+            load_holds_for(&mut conn, restaurant_id, &grid, policy.rules.buffer(), None).await?;
+        let floor = Floor { tables: &tables, holds: &holds };
+        let slots = grid
+            .iter()
+            .filter_map(|slot| {
                 let tables_view: Vec<TableAvailability> = if available_only {
-                    let party = party.expect("checked");
-                    if !st.open_for_booking || !party_ok(party) {
-                        return None;
-                    }
-                    let table = assign_table(
-                        &tables,
-                        &holds,
-                        party,
-                        st.slot.start,
-                        st.slot.end + restaurant.buffer(),
-                        None,
-                    )
-                    .ok()?;
-                    vec![availability(table, true)]
+                    let ask = Ask::online(party.expect("checked"));
+                    let seated = seat(policy, floor, date, slot, ask, now).ok()?;
+                    seated.into_iter().map(|t| availability(t, true)).collect()
                 } else {
                     tables
                         .iter()
-                        .zip(&st.free)
-                        .map(|(t, free)| {
-                            availability(
-                                t,
-                                *free && party.is_none_or(|p| t.seats.fits(p) && party_ok(p)),
-                            )
+                        .filter(|t| !t.walk_in_only)
+                        .map(|t| {
+                            // Without a party, whether the table could take the
+                            // smallest party it accepts.
+                            let party = party.unwrap_or_else(|| {
+                                PartySize::new(t.min_party as i64).expect("1 to 20")
+                            });
+                            let ids = [t.id.clone()];
+                            let ask = Ask { party, channel: Channel::Online, tables: Some(&ids) };
+                            availability(t, seat(policy, floor, date, slot, ask, now).is_ok())
                         })
                         .collect()
                 };
                 Some(SlotInfo {
-                    start: restaurant.local(st.slot.start),
-                    local_time: st.slot.local.format("%H:%M").to_string(),
+                    start: restaurant.local(slot.start),
+                    local_time: slot.local.format("%H:%M").to_string(),
                     tables: tables_view,
                 })
             })
             .collect();
-        Ok(DaySlots { date, timezone: restaurant.tz.name().to_string(), slots })
+        Ok(DaySlots { date, timezone: restaurant.tz().name().to_string(), slots })
+    }
+
+    /// Every slot of `date` for a party, with the tables a booking would get
+    /// or why it cannot be booked online (owner only).
+    pub async fn explain_day(
+        &self,
+        restaurant_id: &str,
+        owner_key: Option<&str>,
+        date: &str,
+        party_size: &str,
+    ) -> Result<DayExplanation> {
+        let mut errors = FieldErrors::default();
+        let date = errors.check("date", parse_date(date));
+        let party = errors.check("party_size", PartySize::parse(party_size));
+        errors.finish()?;
+        let (date, party) = (date.expect("checked"), party.expect("checked"));
+        let mut conn = self.db.reader().acquire().await?;
+        let restaurant = load_restaurant(&mut conn, restaurant_id).await?;
+        authorize_owner(&mut conn, &restaurant, owner_key).await?;
+        let policy = &restaurant.policy;
+        let tables = bookable_tables(&mut conn, restaurant_id).await?;
+        let grid = policy.grid(date, Some(party));
+        let holds =
+            load_holds_for(&mut conn, restaurant_id, &grid, policy.rules.buffer(), None).await?;
+        let floor = Floor { tables: &tables, holds: &holds };
+        let now = self.now();
+        let slots = grid
+            .iter()
+            .map(|slot| {
+                let (tables, reason) =
+                    match seat(policy, floor, date, slot, Ask::online(party), now) {
+                        Ok(seated) => (seated.into_iter().map(held_table).collect(), None),
+                        Err(why) => (
+                            Vec::new(),
+                            Some(Reason {
+                                code: why.code().to_string(),
+                                message: capitalize(&why.message()),
+                            }),
+                        ),
+                    };
+                SlotExplanation {
+                    start: restaurant.local(slot.start),
+                    local_time: slot.local.format("%H:%M").to_string(),
+                    available: reason.is_none(),
+                    tables,
+                    reason,
+                }
+            })
+            .collect();
+        Ok(DayExplanation {
+            date,
+            timezone: restaurant.tz().name().to_string(),
+            party_size: party.get(),
+            slots,
+        })
     }
 
     // ----------------------------------------------------------------- reservations
 
-    /// Books a table. Without `table_id` the smallest free table that fits is
-    /// assigned. A slot taken meanwhile is a `SlotUnavailable` with the
+    /// Books a table. Without `table_id` the engine assigns one or several
+    /// joined tables. A slot taken meanwhile is a `SlotUnavailable` with the
     /// nearest other start times that can seat the party.
     pub async fn book(&self, input: NewReservation) -> Result<Reservation> {
+        self.book_once(input, None).await.map(|(reservation, _)| reservation)
+    }
+
+    /// Books as [`Service::book`] does, at most once per idempotency key: a
+    /// retry with the same key and the same request answers the reservation
+    /// the first made (and `true`, "replayed"); the same key with another
+    /// request is refused. The write lock is taken before the key is looked
+    /// up, so retries that arrive together are answered one after another.
+    pub async fn book_once(
+        &self,
+        input: NewReservation,
+        idempotency_key: Option<&str>,
+    ) -> Result<(Reservation, bool)> {
         let mut errors = FieldErrors::default();
+        let key = match idempotency_key {
+            Some(key)
+                if key.is_empty()
+                    || key.len() > 255
+                    || !key.bytes().all(|b| b.is_ascii_graphic()) =>
+            {
+                errors.add(
+                    "idempotency_key",
+                    "the Idempotency-Key header must be 1 to 255 visible ASCII characters",
+                );
+                None
+            }
+            other => other,
+        };
         let restaurant_id =
             errors.required("restaurant_id", optional_text(input.restaurant_id.as_ref()));
         let start_text = errors.required("start", optional_text(input.start.as_ref()));
@@ -829,98 +938,47 @@ impl Service {
             .check("notes", Notes::parse(input.notes.as_deref().unwrap_or("")))
             .unwrap_or_default();
         let table_id = optional_text(input.table_id.as_ref());
-        if !errors.is_empty() {
-            return Err(ServiceError::Invalid(errors));
-        }
+        errors.finish()?;
         let (restaurant_id, start_text) =
             (restaurant_id.expect("checked"), start_text.expect("checked"));
         let (party, name, phone) =
             (party.expect("checked"), name.expect("checked"), phone.expect("checked"));
 
         let mut tx = self.write().await?;
-        let restaurant = load_restaurant(&mut tx, restaurant_id).await?;
         let now = self.now();
-        let start = parse_start(start_text, restaurant.tz)
+        let request_hash =
+            secrets::hash(&serde_json::to_string(&input).expect("a request serializes"));
+        if let Some(key) = key {
+            if let Some(replay) = replay(&mut tx, key, &request_hash, now).await? {
+                tx.commit().await?;
+                return Ok((replay, true));
+            }
+        }
+        let restaurant = load_restaurant(&mut tx, restaurant_id).await?;
+        let policy = &restaurant.policy;
+        let start = parse_start(start_text, restaurant.tz())
             .map_err(|m| ServiceError::invalid("start", m))?;
-        let (date, slot) = find_slot(&restaurant, start).ok_or_else(|| {
-            ServiceError::invalid(
-                "start",
-                format!(
-                    "no reservation can start then: the restaurant is closed, or slots start every {} minutes from opening",
-                    restaurant.slot_minutes
-                ),
-            )
-        })?;
-        if !restaurant.date_bookable(date, now) {
-            let message = if date < restaurant.today(now) {
-                "that time has passed".to_string()
-            } else if restaurant.closed_dates.contains(&date) {
-                "the restaurant is closed that day".to_string()
-            } else {
-                format!("bookings open {} days ahead", restaurant.max_days_ahead)
-            };
-            return Err(ServiceError::invalid("start", message));
-        }
-        if slot.start < restaurant.earliest_start(now) {
-            let message = if slot.start < now {
-                "that time has passed".to_string()
-            } else {
-                format!("bookings need {} minutes' notice", restaurant.min_notice_minutes)
-            };
-            return Err(ServiceError::invalid("start", message));
-        }
+        let (date, slot) = policy
+            .find_slot(start, Some(party))
+            .ok_or_else(|| ServiceError::invalid("start", not_a_slot(policy.rules.slot_minutes)))?;
         let tables = bookable_tables(&mut tx, restaurant_id).await?;
-        let limit = restaurant.party_limit(&tables);
-        if party.get() > limit {
-            let message = if limit == 0 {
-                "this restaurant has no tables to book yet".to_string()
-            } else {
-                format!(
-                    "online bookings are for parties of up to {limit}; please call the restaurant"
-                )
-            };
-            return Err(ServiceError::invalid("party_size", message));
-        }
-        let day_slots = restaurant.slots_of(date);
-        let holds = load_holds_for(&mut tx, restaurant_id, &day_slots, restaurant.buffer()).await?;
-        let until = slot.end + restaurant.buffer();
-        let table = match assign_table(&tables, &holds, party, slot.start, until, table_id) {
-            Ok(table) => table.clone(),
-            Err(NoTable::UnknownTable) => {
-                return Err(ServiceError::invalid("table_id", "no such table at this restaurant"));
-            }
-            Err(NoTable::TooSmall) => {
-                return Err(ServiceError::invalid(
-                    "table_id",
-                    format!("that table seats fewer than {party}"),
-                ));
-            }
-            Err(NoTable::PartyTooLarge) => {
-                return Err(ServiceError::invalid("party_size", format!("no table seats {party}")));
-            }
-            Err(NoTable::AllHeld) => {
-                let day = day_availability(
-                    day_slots,
-                    &tables,
-                    &holds,
-                    restaurant.buffer(),
-                    restaurant.earliest_start(now),
-                    true,
-                );
-                let alternatives =
-                    alternatives(&restaurant, &tables, &holds, party, slot.start, &day);
-                let message = if table_id.is_some() {
-                    "that table is already booked at that time".to_string()
-                } else {
-                    format!("no table for {party} is free at that time")
-                };
-                return Err(ServiceError::SlotUnavailable { message, alternatives });
+        let day = policy.grid(date, Some(party));
+        let holds =
+            load_holds_for(&mut tx, restaurant_id, &day, policy.rules.buffer(), None).await?;
+        let floor = Floor { tables: &tables, holds: &holds };
+        let requested: Option<Vec<String>> = table_id.map(|id| vec![id.to_string()]);
+        let ask = Ask { party, channel: Channel::Online, tables: requested.as_deref() };
+        let seated = match seat(policy, floor, date, &slot, ask, now) {
+            Ok(seated) => seated,
+            Err(why) => {
+                return Err(refusal(&restaurant, floor, date, &slot, ask, now, &why));
             }
         };
 
         let id = uuid::Uuid::now_v7().to_string();
         let code = secrets::new_confirmation_code();
         let ts = now.timestamp();
+        let until = slot.end + policy.rules.buffer();
         sqlx::query(
             "INSERT INTO reservations (id, restaurant_id, party_size, start_at, end_at, hold_until, \
              name, phone, email, notes, status, code_hash, created_at, updated_at, confirmed_at) \
@@ -942,33 +1000,39 @@ impl Service {
         .bind(ts)
         .execute(&mut *tx)
         .await?;
-        let held = sqlx::query(
-            "INSERT INTO reservation_tables (reservation_id, table_id, restaurant_id, start_at, hold_until, active) \
-             VALUES (?, ?, ?, ?, ?, 1)",
+        hold_tables(&mut tx, &id, restaurant_id, &seated, slot.start, until).await?;
+        let labels = table_labels(&seated);
+        record(
+            &mut tx,
+            &id,
+            now,
+            "diner",
+            Some(Status::Confirmed),
+            &format!("Booked for {} at {labels}", people(party.get())),
         )
-        .bind(&id)
-        .bind(&table.id)
-        .bind(restaurant_id)
-        .bind(slot.start.timestamp())
-        .bind(until.timestamp())
-        .execute(&mut *tx)
-        .await;
-        if let Err(err) = held {
-            // The database's own guard refused an overlapping hold.
-            if is_overlap(&err) {
-                tracing::warn!(reservation = %id, table = %table.id, "overlap refused by the database");
-                return Err(ServiceError::SlotUnavailable {
-                    message: "that table is already booked at that time".into(),
-                    alternatives: Vec::new(),
-                });
-            }
-            return Err(err.into());
+        .await?;
+        if let Some(key) = key {
+            sqlx::query("DELETE FROM idempotency_keys WHERE created_at < ?")
+                .bind(ts - IDEMPOTENCY_KEEP_SECONDS)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "INSERT INTO idempotency_keys (key_hash, request_hash, reservation_id, code_sealed, created_at) \
+                 VALUES (?, ?, ?, ?, ?)",
+            )
+            .bind(secrets::hash(key))
+            .bind(&request_hash)
+            .bind(&id)
+            .bind(secrets::seal(&code, key))
+            .bind(ts)
+            .execute(&mut *tx)
+            .await?;
         }
         let mut reservation = load_reservation(&mut tx, &id, &restaurant).await?;
         tx.commit().await?;
-        tracing::info!(reservation = %id, restaurant = %restaurant_id, table = %table.label, party = party.get(), "reservation confirmed");
+        tracing::info!(reservation = %id, restaurant = %restaurant_id, tables = %labels, party = party.get(), "reservation confirmed");
         reservation.code = Some(code);
-        Ok(reservation)
+        Ok((reservation, false))
     }
 
     /// A reservation, for its diner (with the code) or the restaurant's owner.
@@ -986,12 +1050,7 @@ impl Service {
         caller: &Caller,
         reason: Option<&str>,
     ) -> Result<Reservation> {
-        let reason = match reason.map(str::trim).filter(|r| !r.is_empty()) {
-            Some(r) if r.chars().count() > 500 => {
-                return Err(ServiceError::invalid("reason", "at most 500 characters"));
-            }
-            other => other,
-        };
+        let reason = cancel_reason(reason)?;
         let mut tx = self.write().await?;
         let (row, restaurant) = authorize_reservation(&mut tx, id, caller).await?;
         let status = row.status()?;
@@ -1019,6 +1078,11 @@ impl Service {
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
+                let change = match reason {
+                    Some(reason) => format!("Cancelled: {reason}"),
+                    None => "Cancelled".to_string(),
+                };
+                record(&mut tx, id, now, by, Some(Status::Cancelled), &change).await?;
                 tracing::info!(reservation = %id, by, "reservation cancelled");
             }
             other => {
@@ -1033,6 +1097,202 @@ impl Service {
         Ok(reservation)
     }
 
+    /// Changes a reservation's status (owner only). Setting the status it
+    /// already has changes nothing; an impossible change is refused. A
+    /// reservation brought back to a status that holds tables gets its
+    /// tables back only if nobody else holds them then.
+    pub async fn set_status(
+        &self,
+        id: &str,
+        owner_key: Option<&str>,
+        change: StatusChange,
+    ) -> Result<Reservation> {
+        let to = match change.status.as_deref().map(str::trim) {
+            None | Some("") => return Err(ServiceError::invalid("status", "status is required")),
+            Some(text) => Status::parse(text).ok_or_else(|| {
+                ServiceError::invalid(
+                    "status",
+                    "must be one of pending, confirmed, seated, completed, cancelled, no_show",
+                )
+            })?,
+        };
+        let reason = cancel_reason(change.reason.as_deref())?;
+        let key = owner_key.ok_or(ServiceError::Unauthorized)?;
+        let mut tx = self.write().await?;
+        let (row, restaurant) =
+            authorize_reservation(&mut tx, id, &Caller::Owner { key: key.to_string() }).await?;
+        let from = row.status()?;
+        if from != to {
+            if !can_change(from, to) {
+                return Err(ServiceError::InvalidTransition(format!(
+                    "a {} reservation cannot become {}",
+                    from.label().to_lowercase(),
+                    to.label().to_lowercase()
+                )));
+            }
+            let now = self.now();
+            let ts = now.timestamp();
+            let cancelled = to == Status::Cancelled;
+            let updated = sqlx::query(
+                "UPDATE reservations SET status = ?, updated_at = ?, version = version + 1, \
+                 confirmed_at = CASE WHEN ? AND confirmed_at IS NULL THEN ? ELSE confirmed_at END, \
+                 cancelled_at = CASE WHEN ? THEN ? END, \
+                 cancelled_by = CASE WHEN ? THEN 'owner' END, \
+                 cancel_reason = CASE WHEN ? THEN ? END \
+                 WHERE id = ?",
+            )
+            .bind(to.as_str())
+            .bind(ts)
+            .bind(to == Status::Confirmed)
+            .bind(ts)
+            .bind(cancelled)
+            .bind(ts)
+            .bind(cancelled)
+            .bind(cancelled)
+            .bind(reason)
+            .bind(id)
+            .execute(&mut *tx)
+            .await;
+            match updated {
+                Err(err) if is_overlap(&err) => {
+                    return Err(ServiceError::SlotUnavailable {
+                        message: "its tables have been booked by someone else since; move it to another time or table first".into(),
+                        alternatives: Vec::new(),
+                    });
+                }
+                other => other?,
+            };
+            let mut text = format!("{} → {}", from.label(), to.label());
+            if let (true, Some(reason)) = (cancelled, reason) {
+                text.push_str(&format!(": {reason}"));
+            }
+            record(&mut tx, id, now, "owner", Some(to), &text).await?;
+            tracing::info!(reservation = %id, from = from.as_str(), to = to.as_str(), "status changed");
+        }
+        let reservation = load_reservation(&mut tx, id, &restaurant).await?;
+        tx.commit().await?;
+        Ok(reservation)
+    }
+
+    /// Moves a reservation to another time, party size or tables (owner
+    /// only). Without `table_ids` the engine assigns tables again. The
+    /// restaurant is not bound by the online rules, but never by two
+    /// reservations on one table.
+    pub async fn move_reservation(
+        &self,
+        id: &str,
+        owner_key: Option<&str>,
+        changes: ReservationChanges,
+    ) -> Result<Reservation> {
+        let mut errors = FieldErrors::default();
+        let party = changes.party_size.and_then(|n| errors.check("party_size", PartySize::new(n)));
+        let start_text = optional_text(changes.start.as_ref());
+        if changes.start.is_some() && start_text.is_none() {
+            errors.add("start", "start cannot be empty");
+        }
+        if let Some(ids) = &changes.table_ids {
+            if ids.is_empty() {
+                errors.add("table_ids", "name at least one table, or leave table_ids out");
+            } else if ids.len() > MAX_JOINED_TABLES {
+                errors.add("table_ids", format!("at most {MAX_JOINED_TABLES} tables"));
+            }
+        }
+        errors.finish()?;
+        let key = owner_key.ok_or(ServiceError::Unauthorized)?;
+        let mut tx = self.write().await?;
+        let (row, restaurant) =
+            authorize_reservation(&mut tx, id, &Caller::Owner { key: key.to_string() }).await?;
+        if !row.status()?.holds_tables() {
+            return Err(ServiceError::InvalidTransition(format!(
+                "a {} reservation cannot be moved; bring it back first",
+                row.status()?.label().to_lowercase()
+            )));
+        }
+        let policy = &restaurant.policy;
+        let party = match party {
+            Some(p) => p,
+            None => PartySize::new(row.party_size)
+                .map_err(|_| ServiceError::Internal(format!("reservation {id}: bad party size")))?,
+        };
+        let start = match start_text {
+            Some(text) => {
+                parse_start(text, restaurant.tz()).map_err(|m| ServiceError::invalid("start", m))?
+            }
+            None => from_secs(row.start_at),
+        };
+        let (date, slot) = policy
+            .find_slot(start, Some(party))
+            .ok_or_else(|| ServiceError::invalid("start", not_a_slot(policy.rules.slot_minutes)))?;
+        let tables = bookable_tables(&mut tx, &restaurant.id).await?;
+        let day = policy.grid(date, Some(party));
+        let holds =
+            load_holds_for(&mut tx, &restaurant.id, &day, policy.rules.buffer(), Some(id)).await?;
+        let floor = Floor { tables: &tables, holds: &holds };
+        let ask = Ask { party, channel: Channel::Restaurant, tables: changes.table_ids.as_deref() };
+        let now = self.now();
+        let seated = seat(policy, floor, date, &slot, ask, now)
+            .map_err(|why| refusal(&restaurant, floor, date, &slot, ask, now, &why))?;
+        let before = load_reservation(&mut tx, id, &restaurant).await?;
+        let until = slot.end + policy.rules.buffer();
+        sqlx::query("DELETE FROM reservation_tables WHERE reservation_id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "UPDATE reservations SET party_size = ?, start_at = ?, end_at = ?, hold_until = ?, \
+             updated_at = ?, version = version + 1 WHERE id = ?",
+        )
+        .bind(party.get() as i64)
+        .bind(slot.start.timestamp())
+        .bind(slot.end.timestamp())
+        .bind(until.timestamp())
+        .bind(now.timestamp())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        hold_tables(&mut tx, id, &restaurant.id, &seated, slot.start, until).await?;
+        let after = load_reservation(&mut tx, id, &restaurant).await?;
+        let describe = |r: &Reservation| {
+            let labels: Vec<&str> = r.tables.iter().map(|t| t.label.as_str()).collect();
+            format!(
+                "{}, {}, {}",
+                r.start.format("%a %-d %b %H:%M"),
+                people(r.party_size),
+                labels.join(" + ")
+            )
+        };
+        let text = format!("Moved from {} to {}", describe(&before), describe(&after));
+        record(&mut tx, id, now, "owner", None, &text).await?;
+        tx.commit().await?;
+        tracing::info!(reservation = %id, "reservation moved");
+        Ok(after)
+    }
+
+    /// Who changed a reservation, what and when, oldest first (owner only).
+    pub async fn history(&self, id: &str, owner_key: Option<&str>) -> Result<History> {
+        let key = owner_key.ok_or(ServiceError::Unauthorized)?;
+        let mut conn = self.db.reader().acquire().await?;
+        let (_, restaurant) =
+            authorize_reservation(&mut conn, id, &Caller::Owner { key: key.to_string() }).await?;
+        let rows: Vec<(i64, String, Option<String>, String)> = sqlx::query_as(
+            "SELECT at, actor, status, change FROM reservation_events \
+             WHERE reservation_id = ? ORDER BY id",
+        )
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?;
+        let items = rows
+            .into_iter()
+            .map(|(at, by, status, change)| HistoryEntry {
+                at: restaurant.local_secs(at),
+                by,
+                change,
+                status: status.as_deref().and_then(Status::parse),
+            })
+            .collect();
+        Ok(History { items })
+    }
+
     /// The reservations of a service day, by start time (owner only).
     pub async fn day_reservations(
         &self,
@@ -1044,7 +1304,7 @@ impl Service {
         let mut conn = self.db.reader().acquire().await?;
         let restaurant = load_restaurant(&mut conn, restaurant_id).await?;
         authorize_owner(&mut conn, &restaurant, owner_key).await?;
-        let (from, to) = service_day(&restaurant.hours, restaurant.tz, date);
+        let (from, to) = service_day(&restaurant.policy.hours, restaurant.tz(), date);
         let rows: Vec<ReservationRow> = sqlx::query_as(&format!(
             "SELECT {RESERVATION_COLUMNS} FROM reservations \
              WHERE restaurant_id = ? AND start_at >= ? AND start_at < ? ORDER BY start_at, created_at"
@@ -1077,6 +1337,43 @@ fn availability(table: &TableInfo, available: bool) -> TableAvailability {
         capacity: table.seats.get(),
         available,
     }
+}
+
+/// Applies the seats, minimum party, area, join group and walk-in flag of
+/// `changes` to a table (the label is the caller's), recording problems.
+fn apply_table_changes(
+    errors: &mut FieldErrors,
+    mut row: TableRow,
+    changes: &TableChanges,
+) -> TableRow {
+    if let Some(seats) = changes.capacity.and_then(|n| errors.check("capacity", Seats::new(n))) {
+        row.capacity = seats.get() as i64;
+    }
+    if let Some(n) = changes.min_party_size {
+        if (1..=20).contains(&n) {
+            row.min_party_size = n;
+        } else {
+            errors.add("min_party_size", "must be between 1 and 20");
+        }
+    }
+    if row.min_party_size > row.capacity {
+        errors.add("min_party_size", "cannot be more than the table's seats");
+    }
+    let mut short = |field: &str, value: &Option<String>, target: &mut Option<String>| {
+        if let Some(v) = value {
+            let v = v.trim();
+            if v.chars().count() > 40 {
+                errors.add(field, "at most 40 characters");
+            }
+            *target = (!v.is_empty()).then(|| v.to_string());
+        }
+    };
+    short("area", &changes.area, &mut row.area);
+    short("join_group", &changes.join_group, &mut row.join_group);
+    if let Some(walk_in) = changes.walk_in_only {
+        row.walk_in_only = walk_in;
+    }
+    row
 }
 
 /// The next free label of the form T1, T2, …
@@ -1112,49 +1409,222 @@ fn parse_start(text: &str, tz: TimeZone) -> std::result::Result<DateTime<Utc>, S
         .ok_or_else(|| format!("{local} does not exist in {} (the clocks change then)", tz.name()))
 }
 
-/// The service date and slot that start at `start`, if any: slots after
-/// midnight belong to the previous day's late period.
-fn find_slot(restaurant: &RestaurantRecord, start: DateTime<Utc>) -> Option<(NaiveDate, Slot)> {
-    let local_date = start.with_timezone(&restaurant.tz.0).date_naive();
-    [Some(local_date), local_date.pred_opt()].into_iter().flatten().find_map(|date| {
-        restaurant.slots_of(date).into_iter().find(|s| s.start == start).map(|s| (date, s))
-    })
+/// How long idempotency keys are kept (at least a day, as promised).
+const IDEMPOTENCY_KEEP_SECONDS: i64 = 48 * 3600;
+
+/// The changes of status an owner can make. Besides the usual path, a
+/// mistaken seating can be undone, a no-show who turns up late can be
+/// seated, and a cancelled reservation can be brought back.
+fn can_change(from: Status, to: Status) -> bool {
+    use Status::*;
+    matches!(
+        (from, to),
+        (Pending, Confirmed | Seated | Cancelled | NoShow)
+            | (Confirmed, Seated | Cancelled | NoShow)
+            | (Seated, Completed | Confirmed)
+            | (NoShow, Confirmed | Seated)
+            | (Cancelled, Confirmed)
+    )
 }
 
-/// The start times nearest to `wanted` (before or after) where the party can
-/// still be seated.
-fn alternatives(
+fn cancel_reason(reason: Option<&str>) -> Result<Option<&str>> {
+    match reason.map(str::trim).filter(|r| !r.is_empty()) {
+        Some(r) if r.chars().count() > 500 => {
+            Err(ServiceError::invalid("reason", "at most 500 characters"))
+        }
+        other => Ok(other),
+    }
+}
+
+fn not_a_slot(slot_minutes: u16) -> String {
+    format!(
+        "no reservation can start then: the restaurant is closed, or slots start every {slot_minutes} minutes from opening"
+    )
+}
+
+fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}
+
+fn held_table(table: &TableInfo) -> HeldTable {
+    HeldTable { id: table.id.clone(), label: table.label.clone(), capacity: table.seats.get() }
+}
+
+/// "T2 + T4"
+fn table_labels(tables: &[&TableInfo]) -> String {
+    tables.iter().map(|t| t.label.as_str()).collect::<Vec<_>>().join(" + ")
+}
+
+/// The error for a party the engine could not seat: a validation error
+/// naming the field when the request was wrong, else a conflict with the
+/// nearest start times that can seat the party.
+fn refusal(
     restaurant: &RestaurantRecord,
-    tables: &[TableInfo],
-    holds: &[Hold],
-    party: PartySize,
-    wanted: DateTime<Utc>,
-    day: &[SlotTables],
-) -> Vec<DateTime<FixedOffset>> {
-    let mut free: Vec<DateTime<Utc>> = day
-        .iter()
-        .filter(|st| st.open_for_booking && st.slot.start != wanted)
-        .filter(|st| {
-            assign_table(
-                tables,
-                holds,
-                party,
-                st.slot.start,
-                st.slot.end + restaurant.buffer(),
-                None,
-            )
-            .is_ok()
-        })
-        .map(|st| st.slot.start)
-        .collect();
-    free.sort_by_key(|t| ((*t - wanted).num_seconds().abs(), *t));
-    free.truncate(ALTERNATIVES);
-    free.sort();
-    free.into_iter().map(|t| restaurant.local(t)).collect()
+    floor: Floor<'_>,
+    date: NaiveDate,
+    slot: &Slot,
+    ask: Ask<'_>,
+    now: DateTime<Utc>,
+    why: &Unavailable,
+) -> ServiceError {
+    if why.is_bad_request() {
+        let field = match why {
+            Unavailable::UnknownTable | Unavailable::TooSmall | Unavailable::NotJoinable => {
+                if ask.channel == Channel::Online { "table_id" } else { "table_ids" }
+            }
+            Unavailable::PartyTooLarge { .. } | Unavailable::NoTableFits => "party_size",
+            _ => "start",
+        };
+        return ServiceError::invalid(field, why.message());
+    }
+    let any_table = Ask { tables: None, ..ask };
+    let alternatives =
+        alternatives(&restaurant.policy, floor, date, any_table, slot.start, now, ALTERNATIVES)
+            .into_iter()
+            .map(|s| restaurant.local(s.start))
+            .collect();
+    let message = if ask.tables.is_some() {
+        "that table is already booked at that time".to_string()
+    } else {
+        format!("no table for {} is free at that time", ask.party)
+    };
+    ServiceError::SlotUnavailable { message, alternatives }
+}
+
+/// A retry's answer: the reservation made with `key`, if the same request
+/// made it within the keeping time; a different request is refused.
+async fn replay(
+    conn: &mut SqliteConnection,
+    key: &str,
+    request_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Reservation>> {
+    let found: Option<(String, String, String)> = sqlx::query_as(
+        "SELECT request_hash, reservation_id, code_sealed FROM idempotency_keys \
+         WHERE key_hash = ? AND created_at >= ?",
+    )
+    .bind(secrets::hash(key))
+    .bind(now.timestamp() - IDEMPOTENCY_KEEP_SECONDS)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((stored_hash, reservation_id, sealed)) = found else { return Ok(None) };
+    if stored_hash != request_hash {
+        return Err(ServiceError::IdempotencyKeyReused);
+    }
+    let restaurant_id: String =
+        sqlx::query_scalar("SELECT restaurant_id FROM reservations WHERE id = ?")
+            .bind(&reservation_id)
+            .fetch_one(&mut *conn)
+            .await?;
+    let restaurant = load_restaurant(conn, &restaurant_id).await?;
+    let mut reservation = load_reservation(conn, &reservation_id, &restaurant).await?;
+    reservation.code = secrets::unseal(&sealed, key);
+    tracing::info!(reservation = %reservation_id, "idempotent retry answered");
+    Ok(Some(reservation))
+}
+
+/// Inserts the holds of a reservation on its tables. The schema refuses a
+/// hold that overlaps another on the same table, whatever the code above
+/// decided: that refusal becomes a conflict.
+async fn hold_tables(
+    conn: &mut SqliteConnection,
+    reservation_id: &str,
+    restaurant_id: &str,
+    tables: &[&TableInfo],
+    start: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<()> {
+    for table in tables {
+        let held = sqlx::query(
+            "INSERT INTO reservation_tables (reservation_id, table_id, restaurant_id, start_at, hold_until, active) \
+             VALUES (?, ?, ?, ?, ?, 1)",
+        )
+        .bind(reservation_id)
+        .bind(&table.id)
+        .bind(restaurant_id)
+        .bind(start.timestamp())
+        .bind(until.timestamp())
+        .execute(&mut *conn)
+        .await;
+        match held {
+            Err(err) if is_overlap(&err) => {
+                tracing::warn!(reservation = %reservation_id, table = %table.id, "overlap refused by the database");
+                return Err(ServiceError::SlotUnavailable {
+                    message: "that table is already booked at that time".into(),
+                    alternatives: Vec::new(),
+                });
+            }
+            other => other?,
+        };
+    }
+    Ok(())
+}
+
+/// Adds an entry to a reservation's history.
+async fn record(
+    conn: &mut SqliteConnection,
+    reservation_id: &str,
+    at: DateTime<Utc>,
+    actor: &str,
+    status: Option<Status>,
+    change: &str,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO reservation_events (reservation_id, at, actor, status, change) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(reservation_id)
+    .bind(at.timestamp())
+    .bind(actor)
+    .bind(status.map(Status::as_str))
+    .bind(change)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 fn is_overlap(err: &sqlx::Error) -> bool {
     matches!(err, sqlx::Error::Database(db) if db.message().contains("table_already_held"))
+}
+
+/// Writes every field of a restaurant but its id, key and creation time.
+async fn store_restaurant_fields(
+    conn: &mut SqliteConnection,
+    id: &str,
+    f: &RestaurantFields,
+    now: i64,
+) -> Result<()> {
+    let rules = &f.policy.rules;
+    sqlx::query(
+        "UPDATE restaurants SET name = ?, phone = ?, email = ?, address = ?, city = ?, \
+         latitude = ?, longitude = ?, timezone = ?, opening_hours = ?, slot_minutes = ?, \
+         duration_minutes = ?, durations = ?, buffer_minutes = ?, walk_in_seats_percent = ?, \
+         min_notice_minutes = ?, max_days_ahead = ?, max_party_size = ?, closed_dates = ?, \
+         updated_at = ? WHERE id = ?",
+    )
+    .bind(&f.name)
+    .bind(&f.phone)
+    .bind(&f.email)
+    .bind(&f.address)
+    .bind(&f.city)
+    .bind(f.latitude)
+    .bind(f.longitude)
+    .bind(f.policy.tz.name())
+    .bind(serde_json::to_string(&f.policy.hours.specs()).expect("hours serialize"))
+    .bind(rules.slot_minutes as i64)
+    .bind(rules.duration_minutes as i64)
+    .bind(serde_json::to_string(&rules.durations).expect("durations serialize"))
+    .bind(rules.buffer_minutes as i64)
+    .bind(rules.walk_in_seats_percent as i64)
+    .bind(rules.min_notice_minutes as i64)
+    .bind(rules.max_days_ahead as i64)
+    .bind(rules.max_party_size.map(i64::from))
+    .bind(serde_json::to_string(&rules.closed_dates).expect("dates serialize"))
+    .bind(now)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 async fn load_restaurant(conn: &mut SqliteConnection, id: &str) -> Result<RestaurantRecord> {
@@ -1172,9 +1642,9 @@ async fn load_tables(
     restaurant_id: &str,
     with_removed: bool,
 ) -> Result<Vec<TableRow>> {
-    let mut rows: Vec<TableRow> = sqlx::query_as(
-        "SELECT id, label, capacity, active FROM tables WHERE restaurant_id = ? AND (active = 1 OR ?)",
-    )
+    let mut rows: Vec<TableRow> = sqlx::query_as(&format!(
+        "SELECT {TABLE_COLUMNS} FROM tables WHERE restaurant_id = ? AND (active = 1 OR ?)"
+    ))
     .bind(restaurant_id)
     .bind(with_removed)
     .fetch_all(&mut *conn)
@@ -1198,20 +1668,24 @@ async fn load_holds_for(
     restaurant_id: &str,
     slots: &[Slot],
     buffer: Duration,
+    except: Option<&str>,
 ) -> Result<Vec<Hold>> {
     let (Some(first), Some(last_end)) = (slots.first(), slots.iter().map(|s| s.end).max()) else {
         return Ok(Vec::new());
     };
     // Holds last at most a day (a schema CHECK), so none starting earlier can reach the first slot.
     let from = first.start.timestamp() - 86_400;
-    let to = (last_end + buffer).timestamp();
+    // A few hours more, to see how snugly a booking fits before the next one.
+    let to = (last_end + buffer + Duration::hours(4)).timestamp();
     let rows: Vec<(String, i64, i64)> = sqlx::query_as(
         "SELECT table_id, start_at, hold_until FROM reservation_tables \
-         WHERE restaurant_id = ? AND active = 1 AND start_at > ? AND start_at < ?",
+         WHERE restaurant_id = ? AND active = 1 AND start_at > ? AND start_at < ? \
+         AND reservation_id IS NOT ?",
     )
     .bind(restaurant_id)
     .bind(from)
     .bind(to)
+    .bind(except)
     .fetch_all(&mut *conn)
     .await?;
     Ok(rows
