@@ -68,8 +68,8 @@ async fn tables_are_added_all_or_nothing_by_the_owner_only() {
     assert_eq!(tables.iter().map(|t| t.label.as_str()).collect::<Vec<_>>(), ["T1", "T2"]);
 
     let bad = vec![
-        NewTable { capacity: Some(6), label: None },
-        NewTable { capacity: Some(25), label: Some("t1".into()) },
+        NewTable { capacity: Some(6), label: None, ..Default::default() },
+        NewTable { capacity: Some(25), label: Some("t1".into()), ..Default::default() },
     ];
     let err = t.service.add_tables(id, Some(&created.owner_key), bad).await.unwrap_err();
     assert_eq!(fields(err), ["tables[1].capacity", "tables[1].label"]);
@@ -77,14 +77,22 @@ async fn tables_are_added_all_or_nothing_by_the_owner_only() {
 
     let err = t
         .service
-        .add_tables(id, None, vec![NewTable { capacity: Some(2), label: None }])
+        .add_tables(
+            id,
+            None,
+            vec![NewTable { capacity: Some(2), label: None, ..Default::default() }],
+        )
         .await
         .unwrap_err();
     assert!(matches!(err, ServiceError::Unauthorized));
     let (other, _) = t.restaurant(&[]).await;
     let err = t
         .service
-        .add_tables(id, Some(&other.owner_key), vec![NewTable { capacity: Some(2), label: None }])
+        .add_tables(
+            id,
+            Some(&other.owner_key),
+            vec![NewTable { capacity: Some(2), label: None, ..Default::default() }],
+        )
         .await
         .unwrap_err();
     assert!(matches!(err, ServiceError::Forbidden));
@@ -95,7 +103,7 @@ async fn tables_are_added_all_or_nothing_by_the_owner_only() {
             id,
             &tables[0].id,
             Some(&created.owner_key),
-            TableChanges { capacity: Some(3), label: Some("Window".into()) },
+            TableChanges { capacity: Some(3), label: Some("Window".into()), ..Default::default() },
         )
         .await
         .unwrap();

@@ -995,4 +995,153 @@ mod tests {
         labels.sort_by(|a, b| natural_cmp(a, b));
         assert_eq!(labels, ["Patio 1", "T1", "T2", "T10"]);
     }
+
+    mod properties {
+        //! The engine against a brute-force oracle: on small random floors,
+        //! every subset of tables is tried, and the engine's answer must be
+        //! the best valid one, or a refusal for the right reason.
+
+        use proptest::prelude::*;
+
+        use super::*;
+
+        #[derive(Clone, Debug)]
+        struct Case {
+            tables: Vec<TableInfo>,
+            holds: Vec<Hold>,
+            percent: u8,
+            buffer: u16,
+            party: u8,
+            start_quarter: i64,
+            minutes: i64,
+        }
+
+        fn case() -> impl Strategy<Value = Case> {
+            let table = (1i64..=8, 1u8..=3, 0usize..3, prop::bool::weighted(0.15));
+            (
+                prop::collection::vec(table, 1..=7),
+                prop::collection::vec((0usize..7, 0i64..24, 2i64..=12), 0..10),
+                prop::sample::select(vec![0u8, 0, 20, 50]),
+                prop::sample::select(vec![0u16, 15]),
+                1u8..=14,
+                4i64..=16,
+                prop::sample::select(vec![60i64, 90, 120]),
+            )
+                .prop_map(
+                    |(tables, raw_holds, percent, buffer, party, start_quarter, minutes)| {
+                        let tables: Vec<TableInfo> = tables
+                            .into_iter()
+                            .enumerate()
+                            .map(|(i, (seats, min, group, walk_in))| TableInfo {
+                                id: format!("T{i}"),
+                                label: format!("T{i}"),
+                                seats: Seats::new(seats).unwrap(),
+                                min_party: min.min(seats as u8),
+                                join_group: [None, Some("a".to_string()), Some("b".to_string())]
+                                    [group]
+                                    .clone(),
+                                walk_in_only: walk_in,
+                            })
+                            .collect();
+                        // Holds as the database would have them: never overlapping on a table.
+                        let mut holds: Vec<Hold> = Vec::new();
+                        for (t, quarter, length) in raw_holds {
+                            let table = &tables[t % tables.len()];
+                            let start = at("16:00") + Duration::minutes(15 * quarter);
+                            let until = start + Duration::minutes(15 * length);
+                            if table_is_free(&holds, &table.id, start, until) {
+                                holds.push(Hold { table_id: table.id.clone(), start, until });
+                            }
+                        }
+                        Case { tables, holds, percent, buffer, party, start_quarter, minutes }
+                    },
+                )
+        }
+
+        /// Every valid way to seat the party, free or not: single tables that
+        /// suit it, and minimal combinations of one join group.
+        fn all_seatings(tables: &[TableInfo], party: u8) -> Vec<Vec<&TableInfo>> {
+            let online: Vec<&TableInfo> = tables.iter().filter(|t| !t.walk_in_only).collect();
+            let mut out = Vec::new();
+            for mask in 1u32..(1 << online.len()) {
+                let set: Vec<&TableInfo> =
+                    (0..online.len()).filter(|i| mask & (1 << i) != 0).map(|i| online[i]).collect();
+                let seats: u16 = set.iter().map(|t| t.seats.get() as u16).sum();
+                let valid = match set.as_slice() {
+                    [one] => one.suits(PartySize::new(party as i64).unwrap()),
+                    many => {
+                        let group = &many[0].join_group;
+                        let smallest = many.iter().map(|t| t.seats.get() as u16).min().unwrap();
+                        many.len() <= MAX_JOINED_TABLES
+                            && group.is_some()
+                            && many.iter().all(|t| &t.join_group == group)
+                            && seats >= party as u16
+                            && seats - smallest < party as u16
+                    }
+                };
+                if valid {
+                    out.push(set);
+                }
+            }
+            out
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(600))]
+
+            #[test]
+            fn the_engine_gives_the_best_valid_seating_or_the_right_reason(c in case()) {
+                let p = policy(Rules {
+                    walk_in_seats_percent: c.percent,
+                    buffer_minutes: c.buffer,
+                    ..Rules::default()
+                });
+                let start = at("17:00") + Duration::minutes(15 * c.start_quarter);
+                let s = Slot { start, end: start + Duration::minutes(c.minutes), local: start.naive_utc() };
+                let until = s.end + Duration::minutes(c.buffer as i64);
+                let floor = Floor { tables: &c.tables, holds: &c.holds };
+                let party = PartySize::new(c.party as i64).unwrap();
+                let got = seat(&p, floor, date(), &s, Ask::online(party), NOW.parse().unwrap());
+
+                let valid = all_seatings(&c.tables, c.party);
+                let free: Vec<&Vec<&TableInfo>> = valid
+                    .iter()
+                    .filter(|set| set.iter().all(|t| table_is_free(&c.holds, &t.id, start, until)))
+                    .collect();
+                let cap = online_seat_cap(&c.tables, c.percent);
+                let held = peak_held_seats(&c.tables, &c.holds, start, until);
+                let seats_of = |set: &[&TableInfo]| set.iter().map(|t| t.seats.get() as u32).sum::<u32>();
+                let allowed: Vec<&&Vec<&TableInfo>> = free
+                    .iter()
+                    .filter(|set| c.percent == 0 || held + seats_of(set) <= cap)
+                    .collect();
+
+                if c.party > p.party_limit(&c.tables) {
+                    prop_assert_eq!(got, Err(Unavailable::PartyTooLarge { limit: p.party_limit(&c.tables) }));
+                } else if valid.is_empty() {
+                    prop_assert_eq!(got, Err(Unavailable::NoTableFits));
+                } else if free.is_empty() {
+                    prop_assert_eq!(got, Err(Unavailable::AllHeld));
+                } else if allowed.is_empty() {
+                    prop_assert_eq!(got, Err(Unavailable::HoldBack { percent: c.percent }));
+                } else {
+                    let chosen = got.expect("a seating exists");
+                    let mut ids: Vec<&str> = chosen.iter().map(|t| t.id.as_str()).collect();
+                    ids.sort_unstable();
+                    // It is one of the allowed seatings…
+                    let is_allowed = allowed.iter().any(|set| {
+                        let mut other: Vec<&str> = set.iter().map(|t| t.id.as_str()).collect();
+                        other.sort_unstable();
+                        other == ids
+                    });
+                    prop_assert!(is_allowed, "{ids:?} is not a free, valid seating");
+                    // …and none is better: a single table when one is allowed,
+                    // and no allowed seating of that kind has fewer seats.
+                    let key = |set: &[&TableInfo]| (set.len() > 1, seats_of(set));
+                    let best = allowed.iter().map(|set| key(set)).min().unwrap();
+                    prop_assert_eq!(key(&chosen), best);
+                }
+            }
+        }
+    }
 }

@@ -53,7 +53,10 @@ impl TestDb {
                 .add_tables(
                     &created.restaurant.id,
                     Some(&created.owner_key),
-                    seats.iter().map(|&n| NewTable { capacity: Some(n), label: None }).collect(),
+                    seats
+                        .iter()
+                        .map(|&n| NewTable { capacity: Some(n), label: None, ..Default::default() })
+                        .collect(),
                 )
                 .await
                 .unwrap()
