@@ -6,26 +6,7 @@ mod common;
 use app::model::{NewReservation, NewRestaurant, NewTable, Status, TableChanges};
 use app::server::ServiceError;
 use app::server::service::Caller;
-use common::TestDb;
-
-fn booking(restaurant_id: &str, start: &str, party: i64) -> NewReservation {
-    NewReservation {
-        restaurant_id: Some(restaurant_id.into()),
-        start: Some(start.into()),
-        party_size: Some(party),
-        name: Some("Ada Lovelace".into()),
-        phone: Some("+44 20 7946 0958".into()),
-        notes: Some("Window seat, please".into()),
-        ..Default::default()
-    }
-}
-
-fn fields(err: ServiceError) -> Vec<String> {
-    match err {
-        ServiceError::Invalid(errors) => errors.0.keys().cloned().collect(),
-        other => panic!("expected a validation error, got {other:?}"),
-    }
-}
+use common::{TestDb, booking, fields};
 
 #[tokio::test]
 async fn creating_a_restaurant_validates_every_field_and_writes_nothing_on_error() {

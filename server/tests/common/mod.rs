@@ -3,7 +3,8 @@
 
 use std::sync::Arc;
 
-use app::model::{CreatedRestaurant, NewRestaurant, NewTable, Table};
+use app::model::{CreatedRestaurant, NewReservation, NewRestaurant, NewTable, Table};
+use app::server::ServiceError;
 use app::server::{Db, Service};
 use chrono::{DateTime, Utc};
 
@@ -69,5 +70,63 @@ impl TestDb {
             .fetch_one(self.db.reader())
             .await
             .unwrap()
+    }
+}
+
+/// A booking request of Ada's for a party at `start`.
+pub fn booking(restaurant_id: &str, start: &str, party: i64) -> NewReservation {
+    NewReservation {
+        restaurant_id: Some(restaurant_id.into()),
+        start: Some(start.into()),
+        party_size: Some(party),
+        name: Some("Ada Lovelace".into()),
+        phone: Some("+44 20 7946 0958".into()),
+        notes: Some("Window seat, please".into()),
+        ..Default::default()
+    }
+}
+
+/// The fields a validation error names.
+pub fn fields(err: ServiceError) -> Vec<String> {
+    match err {
+        ServiceError::Invalid(errors) => errors.0.keys().cloned().collect(),
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+}
+
+impl TestDb {
+    /// A restaurant made from `restaurant` (name and phone filled in) with
+    /// the given tables.
+    pub async fn restaurant_with(
+        &self,
+        restaurant: NewRestaurant,
+        tables: Vec<NewTable>,
+    ) -> (CreatedRestaurant, Vec<Table>) {
+        let created = self
+            .service
+            .create_restaurant(NewRestaurant {
+                name: Some("Chez Test".into()),
+                phone: Some("+33 1 23 45 67 89".into()),
+                ..restaurant
+            })
+            .await
+            .unwrap();
+        let tables = self
+            .service
+            .add_tables(&created.restaurant.id, Some(&created.owner_key), tables)
+            .await
+            .unwrap();
+        (created, tables)
+    }
+}
+
+/// A table to add: seats, label, join group, walk-in only.
+pub fn table(seats: i64, label: &str, join_group: Option<&str>, walk_in_only: bool) -> NewTable {
+    NewTable {
+        capacity: Some(seats),
+        label: Some(label.into()),
+        join_group: join_group.map(String::from),
+        walk_in_only: Some(walk_in_only),
+        ..Default::default()
     }
 }
