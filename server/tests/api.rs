@@ -401,6 +401,9 @@ async fn the_openapi_document_describes_every_endpoint() {
         "/api/v1/reservations",
         "/api/v1/reservations/{id}",
         "/api/v1/reservations/{id}/cancel",
+        "/api/v1/reservations/{id}/status",
+        "/api/v1/reservations/{id}/history",
+        "/api/v1/restaurants/{id}/availability",
     ] {
         assert!(paths.contains_key(path), "{path} is documented");
     }
@@ -408,4 +411,175 @@ async fn the_openapi_document_describes_every_endpoint() {
         doc.body["components"]["schemas"]["Reservation"]["properties"]["party_size"].is_object()
     );
     assert!(doc.body["components"]["securitySchemes"]["owner_key"].is_object());
+}
+
+#[tokio::test]
+async fn the_booking_engine_over_http() {
+    let api = Api::new().await;
+    let created = api
+        .post(
+            "/api/v1/restaurants",
+            json!({
+                "name": "Chez Moteur", "phone": "+33 1 23 45 67 89",
+                "slot_minutes": 30, "duration_minutes": 120,
+                "durations": [{"max_party_size": 2, "minutes": 90}],
+                "walk_in_seats_percent": 0, "buffer_minutes": 15,
+            }),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    assert_eq!(created.body["durations"][0]["minutes"], 90);
+    let id = created.body["id"].as_str().unwrap().to_string();
+    let auth = format!("Bearer {}", created.body["owner_key"].as_str().unwrap());
+    let owner = [("authorization", auth.as_str())];
+    let tables = api
+        .send(
+            "POST",
+            &format!("/api/v1/restaurants/{id}/tables"),
+            &owner,
+            Some(
+                &json!({"tables": [
+                    {"capacity": 2, "label": "A", "join_group": "wall", "area": "Inside"},
+                    {"capacity": 4, "label": "B", "join_group": "wall", "min_party_size": 3},
+                    {"capacity": 2, "label": "Bar", "walk_in_only": true},
+                ]})
+                .to_string(),
+            ),
+        )
+        .await;
+    assert_eq!(tables.status, StatusCode::CREATED, "{}", tables.body);
+    assert_eq!(tables.body["tables"][0]["area"], "Inside");
+    assert_eq!(tables.body["tables"][2]["walk_in_only"], true);
+    assert_eq!(tables.body["tables"][1]["min_party_size"], 3);
+
+    // Six people: the two wall tables pushed together.
+    let slots = api
+        .get(&format!("/api/v1/restaurants/{id}/slots?date=2026-12-04&party_size=6&available=true"))
+        .await;
+    assert_eq!(slots.status, StatusCode::OK);
+    assert_eq!(slots.body["slots"][0]["tables"].as_array().unwrap().len(), 2);
+    let body = json!({
+        "restaurant_id": id, "start": "2026-12-04T19:00", "party_size": 6,
+        "name": "Grace Hopper", "phone": "+1 212 555 0100",
+    })
+    .to_string();
+    let retry = [("idempotency-key", "grace-1")];
+    let first = api.send("POST", "/api/v1/reservations", &retry, Some(&body)).await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+    let labels: Vec<&str> = first.body["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["A", "B"]);
+    assert_eq!(first.body["end"], "2026-12-04T21:00:00+00:00");
+    let again = api.send("POST", "/api/v1/reservations", &retry, Some(&body)).await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.body);
+    assert_eq!(again.body["id"], first.body["id"]);
+    assert_eq!(again.body["code"], first.body["code"]);
+    let other = body.replace("Grace Hopper", "Someone Else");
+    let reused = api.send("POST", "/api/v1/reservations", &retry, Some(&other)).await;
+    assert_error(&reused, StatusCode::CONFLICT, "idempotency_key_reused");
+    assert_eq!(api.t.count("reservations").await, 1);
+
+    // The owner follows the visit through, and reads its history.
+    let rid = first.body["id"].as_str().unwrap();
+    let seat = api
+        .send(
+            "POST",
+            &format!("/api/v1/reservations/{rid}/status"),
+            &owner,
+            Some(r#"{"status":"seated"}"#),
+        )
+        .await;
+    assert_eq!((seat.status, seat.body["status"].as_str()), (StatusCode::OK, Some("seated")));
+    let done = api
+        .send(
+            "POST",
+            &format!("/api/v1/reservations/{rid}/status"),
+            &owner,
+            Some(r#"{"status":"completed"}"#),
+        )
+        .await;
+    assert_eq!(done.body["status"], "completed");
+    let back = api
+        .send(
+            "POST",
+            &format!("/api/v1/reservations/{rid}/status"),
+            &owner,
+            Some(r#"{"status":"seated"}"#),
+        )
+        .await;
+    assert_error(&back, StatusCode::CONFLICT, "invalid_transition");
+    let unknown = api
+        .send(
+            "POST",
+            &format!("/api/v1/reservations/{rid}/status"),
+            &owner,
+            Some(r#"{"status":"gone"}"#),
+        )
+        .await;
+    assert_error(&unknown, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    let history =
+        api.send("GET", &format!("/api/v1/reservations/{rid}/history"), &owner, None).await;
+    assert_eq!(history.status, StatusCode::OK);
+    let items = history.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 3);
+    assert_eq!(
+        (items[1]["by"].as_str(), items[1]["change"].as_str()),
+        (Some("owner"), Some("Confirmed → Seated"))
+    );
+    assert!(items[0]["at"].as_str().unwrap().ends_with("+00:00"));
+    let hidden = api.get(&format!("/api/v1/reservations/{rid}/history")).await;
+    assert_error(&hidden, StatusCode::UNAUTHORIZED, "unauthorized");
+
+    // A couple, moved by the owner to a later time.
+    let couple = api
+        .post(
+            "/api/v1/reservations",
+            json!({"restaurant_id": id, "start": "2026-12-04T12:00", "party_size": 2, "name": "Alan Turing", "phone": "+44 20 7946 0000"}),
+        )
+        .await;
+    assert_eq!(couple.body["tables"][0]["label"], "A");
+    let cid = couple.body["id"].as_str().unwrap();
+    let moved = api
+        .send(
+            "PATCH",
+            &format!("/api/v1/reservations/{cid}"),
+            &owner,
+            Some(r#"{"start":"2026-12-04T13:30"}"#),
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.body);
+    assert_eq!(moved.body["start"], "2026-12-04T13:30:00+00:00");
+    let bad_move = api
+        .send(
+            "PATCH",
+            &format!("/api/v1/reservations/{cid}"),
+            &owner,
+            Some(r#"{"start":"2026-12-04T13:10"}"#),
+        )
+        .await;
+    assert_error(&bad_move, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    assert!(bad_move.body["error"]["fields"]["start"].is_string());
+
+    // Why 13:30 is not available for another couple: its only table is held.
+    let why = api
+        .send(
+            "GET",
+            &format!("/api/v1/restaurants/{id}/availability?date=2026-12-04&party_size=2"),
+            &owner,
+            None,
+        )
+        .await;
+    assert_eq!(why.status, StatusCode::OK, "{}", why.body);
+    let slot =
+        why.body["slots"].as_array().unwrap().iter().find(|s| s["local_time"] == "13:30").unwrap();
+    assert_eq!(slot["available"], false);
+    assert_eq!(slot["reason"]["code"], "all_tables_held");
+    let anonymous = api
+        .get(&format!("/api/v1/restaurants/{id}/availability?date=2026-12-04&party_size=2"))
+        .await;
+    assert_error(&anonymous, StatusCode::UNAUTHORIZED, "unauthorized");
 }
