@@ -24,11 +24,13 @@ use leptos_router::{
 };
 
 use crate::components::nav::NavBar;
+use crate::pages::day::DayPage;
 use crate::pages::home::HomePage;
 use crate::pages::not_found::NotFound;
 use crate::pages::owner::{NewRestaurantPage, TablesPage};
 use crate::pages::reservation::{MyReservationsPage, ReservationPage};
 use crate::pages::restaurant::RestaurantPage;
+use crate::pages::rules::RulesPage;
 use crate::pages::slot::SlotPage;
 
 /// The scoped styles of every component (collected by `build.rs` from the
@@ -88,6 +90,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/restaurants/:id") view=RestaurantPage ssr=SsrMode::Async />
                         <Route path=path!("/restaurants/:id/slot") view=SlotPage ssr=SsrMode::Async />
                         <Route path=path!("/restaurants/:id/tables") view=TablesPage ssr=SsrMode::Async />
+                        <Route path=path!("/restaurants/:id/rules") view=RulesPage ssr=SsrMode::Async />
+                        <Route path=path!("/restaurants/:id/day") view=DayPage ssr=SsrMode::Async />
                         <Route path=path!("/reservations") view=MyReservationsPage ssr=SsrMode::Async />
                         <Route path=path!("/reservations/:id") view=ReservationPage ssr=SsrMode::Async />
                     </Routes>

@@ -184,6 +184,39 @@ impl Status {
         matches!(self, Status::Pending | Status::Confirmed | Status::Seated)
     }
 
+    /// The statuses an owner can move a reservation to from this one.
+    /// Besides the usual path, a mistaken seating or no-show can be undone,
+    /// a no-show who turns up late can be seated, and a cancelled
+    /// reservation can be brought back.
+    pub fn next_steps(self) -> &'static [Status] {
+        use Status::*;
+        match self {
+            Pending => &[Confirmed, Seated, Cancelled, NoShow],
+            Confirmed => &[Seated, Cancelled, NoShow],
+            Seated => &[Completed, Confirmed],
+            NoShow => &[Seated, Confirmed],
+            Cancelled => &[Confirmed],
+            Completed => &[],
+        }
+    }
+
+    /// What the button that makes this change says.
+    pub fn step_label(self, to: Status) -> &'static str {
+        use Status::*;
+        match (self, to) {
+            (Pending, Confirmed) => "Confirm",
+            (Seated, Confirmed) => "Undo seating",
+            (NoShow, Confirmed) => "Undo no-show",
+            (Cancelled, Confirmed) => "Reinstate",
+            (_, Seated) => "Seat",
+            (_, Completed) => "Complete",
+            (_, Cancelled) => "Cancel",
+            (_, NoShow) => "No-show",
+            (_, Pending) => "Mark pending",
+            (_, Confirmed) => "Confirm",
+        }
+    }
+
     /// How a person reads it.
     pub fn label(self) -> &'static str {
         match self {

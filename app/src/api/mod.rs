@@ -1,6 +1,7 @@
 //! Server functions: what the pages ask of the server. Each is thin: read
 //! the input, call the service from the application state, shape the answer.
 
+pub mod manage;
 pub mod owner;
 pub mod reservations;
 

@@ -21,8 +21,10 @@ pub struct SlotDetails {
     /// "Friday 4 December 2026 at 19:00"
     pub when: String,
     pub party_size: u8,
-    /// The tables free for the whole slot that seat the party.
+    /// The tables free for the whole slot that seat the party alone.
     pub tables: Vec<TableAvailability>,
+    /// The tables "any table" would give: one, or several pushed together.
+    pub assigned: Vec<TableAvailability>,
     /// Why the slot cannot be booked, if it cannot.
     pub problem: Option<String>,
 }
@@ -64,6 +66,7 @@ pub async fn get_slot(
         when: start.replace('T', " "),
         party_size: party,
         tables: Vec::new(),
+        assigned: Vec::new(),
         problem: None,
     };
     let Some(date) = start.get(..10).and_then(|d| d.parse::<chrono::NaiveDate>().ok()) else {
@@ -71,17 +74,20 @@ pub async fn get_slot(
         return Ok(Some(details));
     };
     // A slot after midnight belongs to the previous day's service.
+    let starts_then =
+        |s: &crate::model::SlotInfo| s.start.format("%Y-%m-%dT%H:%M").to_string() == start;
     for day in [Some(date), date.pred_opt()].into_iter().flatten() {
-        let slots = service
-            .slots(&id, &day.format("%Y-%m-%d").to_string(), Some(&party.to_string()), false)
-            .await
-            .map_err(failed)?;
-        if let Some(slot) =
-            slots.slots.into_iter().find(|s| s.start.format("%Y-%m-%dT%H:%M").to_string() == start)
-        {
+        let day = day.format("%Y-%m-%d").to_string();
+        let party_text = party.to_string();
+        let slots = service.slots(&id, &day, Some(&party_text), false).await.map_err(failed)?;
+        if let Some(slot) = slots.slots.into_iter().find(starts_then) {
             details.when = long_when(&slot.start);
             details.tables = slot.tables.into_iter().filter(|t| t.available).collect();
-            if details.tables.is_empty() {
+            let available =
+                service.slots(&id, &day, Some(&party_text), true).await.map_err(failed)?;
+            details.assigned =
+                available.slots.into_iter().find(starts_then).map(|s| s.tables).unwrap_or_default();
+            if details.assigned.is_empty() {
                 details.problem = Some(format!(
                     "No table for {} is free at this time. Please choose another time.",
                     people(party)

@@ -7,7 +7,10 @@ use leptos::prelude::*;
 #[component]
 pub fn Field(
     label: &'static str,
-    name: &'static str,
+    #[prop(into)] name: String,
+    /// The element id, when one form's field appears more than once on a page.
+    #[prop(optional, into)]
+    id: Option<String>,
     #[prop(default = "text")] kind: &'static str,
     #[prop(optional, into)] value: String,
     #[prop(optional, into)] error: Signal<Option<String>>,
@@ -17,7 +20,7 @@ pub fn Field(
     #[prop(optional)] min: Option<&'static str>,
     #[prop(optional)] max: Option<&'static str>,
 ) -> impl IntoView {
-    let id = format!("field-{name}");
+    let id = id.unwrap_or_else(|| format!("field-{name}"));
     let error_id = format!("{id}-error");
     view! {
         <div class="field">

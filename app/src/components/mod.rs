@@ -2,4 +2,5 @@
 
 pub mod form;
 pub mod nav;
+pub mod owner;
 pub mod slots;

@@ -1,8 +1,10 @@
 //! One module per page.
 
+pub mod day;
 pub mod home;
 pub mod not_found;
 pub mod owner;
 pub mod reservation;
 pub mod restaurant;
+pub mod rules;
 pub mod slot;

@@ -5,11 +5,14 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::action_error;
+use crate::api::manage::{EditTable, RetireTable};
 use crate::api::owner::{
     AddTable, ClaimRestaurant, CreateRestaurant, OwnerTables, get_owner_tables,
 };
+use crate::api::{FormError, action_error};
 use crate::components::form::{Field, FormProblem};
+use crate::components::owner::{ClaimForm, OwnerNav};
+use crate::model::Table;
 use crate::pages::not_found::NotFound;
 
 /// Time zones offered as suggestions; any IANA name is accepted.
@@ -140,15 +143,25 @@ pub fn TablesPage() -> impl IntoView {
     let id = move || params.read().get("id").unwrap_or_default();
     let add = ServerAction::<AddTable>::new();
     let claim = ServerAction::<ClaimRestaurant>::new();
+    let edit = ServerAction::<EditTable>::new();
+    let retire = ServerAction::<RetireTable>::new();
     let data = Resource::new(
-        move || (id(), add.version().get(), claim.version().get()),
-        |(id, _, _)| get_owner_tables(id),
+        move || {
+            (
+                id(),
+                add.version().get(),
+                claim.version().get(),
+                edit.version().get(),
+                retire.version().get(),
+            )
+        },
+        |(id, ..)| get_owner_tables(id),
     );
     view! {
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(Some(data)) => view! { <TablesView data add claim /> }.into_any(),
+                    Ok(Some(data)) => view! { <TablesView data add claim edit retire /> }.into_any(),
                     Ok(None) => view! { <NotFound /> }.into_any(),
                     Err(_) => {
                         view! { <p class="form-problem">"This page could not be loaded. Please try again."</p> }
@@ -165,11 +178,12 @@ fn TablesView(
     data: OwnerTables,
     add: ServerAction<AddTable>,
     claim: ServerAction<ClaimRestaurant>,
+    edit: ServerAction<EditTable>,
+    retire: ServerAction<RetireTable>,
 ) -> impl IntoView {
     let OwnerTables { restaurant, is_owner, new_owner_key } = data;
     let tables = restaurant.tables.clone().unwrap_or_default();
     let id = restaurant.id.clone();
-    let public_page = format!("/restaurants/{id}");
     let key_notice = new_owner_key.map(|key| {
         view! {
             <div class="notice" role="status">
@@ -183,6 +197,7 @@ fn TablesView(
             </div>
         }
     });
+    let nav = view! { <OwnerNav restaurant_id=id.clone() /> };
     let body = if is_owner {
         let add_error = action_error(add);
         let field = move |name: &'static str| {
@@ -192,28 +207,52 @@ fn TablesView(
         let typed = move |name: &str| {
             add_error.get_untracked().and_then(|e| e.value(name)).unwrap_or_default()
         };
+        let edit_problem = Signal::derive(move || {
+            action_error(edit).get().map(|e| match e.general() {
+                Some(message) => message,
+                None => format!(
+                    "The table was not changed: {}.",
+                    match &e {
+                        FormError::Invalid { fields, .. } => {
+                            fields.values().cloned().collect::<Vec<_>>().join("; ")
+                        }
+                        _ => String::new(),
+                    }
+                ),
+            })
+        });
+        let retire_problem =
+            Signal::derive(move || action_error(retire).get().and_then(|e| e.general()));
         let pending = add.pending();
         let list = if tables.is_empty() {
             view! { <p class="empty">"No tables yet. Add the first one below."</p> }.into_any()
         } else {
+            let rows = tables
+                .iter()
+                .map(
+                    |t| view! { <TableRow table=t.clone() restaurant_id=id.clone() edit retire /> },
+                )
+                .collect_view();
             view! {
                 <table class="plain" aria-label="Tables">
                     <thead>
                         <tr>
                             <th scope="col">"Table"</th>
                             <th scope="col">"Seats"</th>
+                            <th scope="col">"Area"</th>
+                            <th scope="col">"Joins with"</th>
+                            <th scope="col">"Online"</th>
+                            <th scope="col"><span class="visually-hidden">"Actions"</span></th>
                         </tr>
                     </thead>
-                    <tbody>
-                        {tables
-                            .iter()
-                            .map(|t| view! { <tr><td>{t.label.clone()}</td><td>{t.capacity}</td></tr> })
-                            .collect_view()}
-                    </tbody>
+                    <tbody>{rows}</tbody>
                 </table>
+                <FormProblem message=edit_problem />
+                <FormProblem message=retire_problem />
             }
-                .into_any()
+            .into_any()
         };
+        let walk_in_typed = !typed("walk_in_only").is_empty();
         view! {
             <h2>"Tables"</h2>
             {list}
@@ -222,6 +261,13 @@ fn TablesView(
                 <input type="hidden" name="restaurant_id" value=id.clone() />
                 <Field label="Seats" name="capacity" kind="number" value=typed("capacity") error=field("capacity") required=true min="1" max="20" />
                 <Field label="Label" name="label" value=typed("label") error=field("label") hint="Optional: T1, T2… when left empty" />
+                <Field label="Smallest party" name="min_party_size" kind="number" value=typed("min_party_size") error=field("min_party_size") min="1" max="20" hint="Optional: keep this table for parties of at least this size" />
+                <Field label="Area" name="area" value=typed("area") error=field("area") hint="Optional: Terrace, Upstairs…" />
+                <Field label="Join group" name="join_group" value=typed("join_group") error=field("join_group") hint="Optional: tables with the same join group can be pushed together for a larger party" />
+                <label class="choice">
+                    <input type="checkbox" name="walk_in_only" checked=walk_in_typed />
+                    "Keep for walk-ins (never offered online)"
+                </label>
                 <FormProblem message=problem />
                 <button type="submit" disabled=move || pending.get()>
                     {move || if pending.get() { "Adding…" } else { "Add table" }}
@@ -230,29 +276,78 @@ fn TablesView(
         }
             .into_any()
     } else {
-        let claim_error = action_error(claim);
-        let field = Signal::derive(move || claim_error.get().and_then(|e| e.field("owner_key")));
-        let problem = Signal::derive(move || claim_error.get().and_then(|e| e.general()));
-        view! {
-            <p>"Only the restaurant's owner can manage its tables. Enter the owner key to manage it from this browser."</p>
-            <ActionForm action=claim>
-                <input type="hidden" name="restaurant_id" value=id.clone() />
-                <Field label="Owner key" name="owner_key" kind="password" error=field required=true autocomplete="off" />
-                <FormProblem message=problem />
-                <button type="submit">"Manage this restaurant"</button>
-            </ActionForm>
-        }
-            .into_any()
+        view! { <ClaimForm restaurant_id=id.clone() claim /> }.into_any()
     };
     view! {
         <Title text=format!("Tables · {}", restaurant.name) />
-        <div class="stack">
+        <div class="stack wide">
             <h1>{restaurant.name.clone()}</h1>
+            {nav}
             {key_notice}
             {body}
-            <p>
-                <a href=public_page>"See the restaurant as diners do"</a>
-            </p>
         </div>
+    }
+}
+
+/// One table of the list, with a form to change it and a button to remove it.
+#[component]
+fn TableRow(
+    table: Table,
+    restaurant_id: String,
+    edit: ServerAction<EditTable>,
+    retire: ServerAction<RetireTable>,
+) -> impl IntoView {
+    let seats = if table.min_party_size > 1 {
+        format!("{} (parties of {}+)", table.capacity, table.min_party_size)
+    } else {
+        table.capacity.to_string()
+    };
+    let online = if table.walk_in_only { "Walk-ins only" } else { "Yes" };
+    let table_id = table.id.clone();
+    let field_id = move |name: &str| format!("table-{table_id}-{name}");
+    let (edit_restaurant, edit_table) = (restaurant_id.clone(), table.id.clone());
+    let (retire_restaurant, retire_table) = (restaurant_id, table.id.clone());
+    let walk_in = table.walk_in_only;
+    let (label, area, join_group) = (
+        table.label.clone(),
+        table.area.clone().unwrap_or_default(),
+        table.join_group.clone().unwrap_or_default(),
+    );
+    let (capacity, min_party) = (table.capacity.to_string(), table.min_party_size.to_string());
+    let fields = view! {
+        <Field label="Label" name="table[label]" id=field_id("label") value=label.clone() required=true />
+        <Field label="Seats" name="table[capacity]" id=field_id("capacity") kind="number" value=capacity required=true min="1" max="20" />
+        <Field label="Smallest party" name="table[min_party_size]" id=field_id("min") kind="number" value=min_party min="1" max="20" />
+        <Field label="Area" name="table[area]" id=field_id("area") value=area.clone() />
+        <Field label="Join group" name="table[join_group]" id=field_id("join") value=join_group.clone() />
+        <label class="choice">
+            <input type="checkbox" name="table[walk_in_only]" checked=walk_in />
+            "Keep for walk-ins"
+        </label>
+    };
+    view! {
+        <tr>
+            <td>{label.clone()}</td>
+            <td>{seats}</td>
+            <td>{area}</td>
+            <td>{join_group}</td>
+            <td>{online}</td>
+            <td>
+                <details>
+                    <summary>{format!("Change {label}")}</summary>
+                    <ActionForm action=edit>
+                        <input type="hidden" name="restaurant_id" value=edit_restaurant />
+                        <input type="hidden" name="table_id" value=edit_table />
+                        {fields}
+                        <button type="submit">"Save table"</button>
+                    </ActionForm>
+                </details>
+                <ActionForm action=retire>
+                    <input type="hidden" name="restaurant_id" value=retire_restaurant />
+                    <input type="hidden" name="table_id" value=retire_table />
+                    <button type="submit" class="secondary">{format!("Remove {label}")}</button>
+                </ActionForm>
+            </td>
+        </tr>
     }
 }

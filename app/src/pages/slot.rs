@@ -73,6 +73,12 @@ fn SlotView(details: SlotDetails, reserve: ServerAction<Reserve>) -> impl IntoVi
         details.party_size
     );
     let chosen_table = typed("table_id");
+    let any_table = if details.assigned.len() > 1 {
+        let labels: Vec<&str> = details.assigned.iter().map(|t| t.label.as_str()).collect();
+        format!("Tables {}, pushed together for your party", labels.join(" + "))
+    } else {
+        "Any table: we choose the best one for your party".to_string()
+    };
     // Right after a refusal because the slot was taken, keep the form and what
     // was typed on screen with the other times, rather than only "no table".
     let just_taken = matches!(error.get_untracked(), Some(FormError::SlotTaken { .. }));
@@ -100,7 +106,7 @@ fn SlotView(details: SlotDetails, reserve: ServerAction<Reserve>) -> impl IntoVi
                     <legend>"Table"</legend>
                     <label class="choice">
                         <input type="radio" name="table_id" value="" checked=chosen_table.is_empty() />
-                        "Any table: we choose the best one for your party"
+                        {any_table.clone()}
                     </label>
                     {tables}
                 </fieldset>

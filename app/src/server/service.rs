@@ -710,14 +710,14 @@ impl Service {
         let current = tables.swap_remove(index);
         let mut errors = FieldErrors::default();
         let mut updated = apply_table_changes(&mut errors, current, &changes);
-        if let Some(label) = changes.label.as_deref() {
-            if let Some(label) = errors.check("label", TableLabel::parse(label)) {
-                let label = String::from(label);
-                if tables.iter().any(|t| t.label.eq_ignore_ascii_case(&label)) {
-                    errors.add("label", format!("there is already a table {label}"));
-                }
-                updated.label = label;
+        if let Some(label) = changes.label.as_deref()
+            && let Some(label) = errors.check("label", TableLabel::parse(label))
+        {
+            let label = String::from(label);
+            if tables.iter().any(|t| t.label.eq_ignore_ascii_case(&label)) {
+                errors.add("label", format!("there is already a table {label}"));
             }
+            updated.label = label;
         }
         errors.finish()?;
         sqlx::query(
@@ -948,11 +948,11 @@ impl Service {
         let now = self.now();
         let request_hash =
             secrets::hash(&serde_json::to_string(&input).expect("a request serializes"));
-        if let Some(key) = key {
-            if let Some(replay) = replay(&mut tx, key, &request_hash, now).await? {
-                tx.commit().await?;
-                return Ok((replay, true));
-            }
+        if let Some(key) = key
+            && let Some(replay) = replay(&mut tx, key, &request_hash, now).await?
+        {
+            tx.commit().await?;
+            return Ok((replay, true));
         }
         let restaurant = load_restaurant(&mut tx, restaurant_id).await?;
         let policy = &restaurant.policy;
@@ -1123,7 +1123,7 @@ impl Service {
             authorize_reservation(&mut tx, id, &Caller::Owner { key: key.to_string() }).await?;
         let from = row.status()?;
         if from != to {
-            if !can_change(from, to) {
+            if !from.next_steps().contains(&to) {
                 return Err(ServiceError::InvalidTransition(format!(
                     "a {} reservation cannot become {}",
                     from.label().to_lowercase(),
@@ -1411,21 +1411,6 @@ fn parse_start(text: &str, tz: TimeZone) -> std::result::Result<DateTime<Utc>, S
 
 /// How long idempotency keys are kept (at least a day, as promised).
 const IDEMPOTENCY_KEEP_SECONDS: i64 = 48 * 3600;
-
-/// The changes of status an owner can make. Besides the usual path, a
-/// mistaken seating can be undone, a no-show who turns up late can be
-/// seated, and a cancelled reservation can be brought back.
-fn can_change(from: Status, to: Status) -> bool {
-    use Status::*;
-    matches!(
-        (from, to),
-        (Pending, Confirmed | Seated | Cancelled | NoShow)
-            | (Confirmed, Seated | Cancelled | NoShow)
-            | (Seated, Completed | Confirmed)
-            | (NoShow, Confirmed | Seated)
-            | (Cancelled, Confirmed)
-    )
-}
 
 fn cancel_reason(reason: Option<&str>) -> Result<Option<&str>> {
     match reason.map(str::trim).filter(|r| !r.is_empty()) {

@@ -1,0 +1,324 @@
+//! Server functions of running a restaurant: its booking rules and opening
+//! hours, changes to its tables, and the day's reservations with their
+//! statuses, histories and the reasons slots cannot be booked.
+
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::{FormError, FormResult};
+#[cfg(feature = "ssr")]
+use super::{cookies, failed, form_service, refuse, service};
+use crate::model::{DayExplanation, HistoryEntry, Reservation, Restaurant};
+
+/// The weekdays as the rules form names them.
+pub const WEEKDAYS: [(&str, &str); 7] = [
+    ("mon", "Monday"),
+    ("tue", "Tuesday"),
+    ("wed", "Wednesday"),
+    ("thu", "Thursday"),
+    ("fri", "Friday"),
+    ("sat", "Saturday"),
+    ("sun", "Sunday"),
+];
+
+/// How many "party size → duration" rows the rules form offers.
+pub const DURATION_ROWS: usize = 4;
+
+/// A day's opening periods as the rules form shows them: "12:00–15:00, 18:00–23:00".
+pub fn day_hours(restaurant: &Restaurant, day: &str) -> String {
+    restaurant
+        .opening_hours
+        .iter()
+        .filter(|p| p.day == day)
+        .map(|p| format!("{}–{}", p.open, p.close))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Reads one day's periods typed as "12:00–15:00, 18:00–23:30"; blank is closed.
+pub fn parse_day_hours(day: &str, text: &str) -> Result<Vec<crate::domain::PeriodSpec>, String> {
+    text.split([',', ';'])
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            let (open, close) = part
+                .split_once(['–', '-', '—'])
+                .or_else(|| part.split_once(" to "))
+                .ok_or_else(|| format!("{part:?}: write periods like 12:00–15:00"))?;
+            Ok(crate::domain::PeriodSpec {
+                day: day.to_string(),
+                open: open.trim().to_string(),
+                close: close.trim().to_string(),
+            })
+        })
+        .collect()
+}
+
+/// What the day page shows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OwnerDay {
+    pub restaurant: Restaurant,
+    /// Whether this browser holds the restaurant's owner key.
+    pub is_owner: bool,
+    /// The service date shown, `YYYY-MM-DD`.
+    pub date: String,
+    pub date_error: Option<String>,
+    /// The party size the slot explanation is for.
+    pub party_size: u8,
+    pub reservations: Vec<DayReservation>,
+    pub explanation: Option<DayExplanation>,
+}
+
+/// A reservation of the day with its history.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DayReservation {
+    pub reservation: Reservation,
+    pub history: Vec<HistoryEntry>,
+}
+
+/// Saves the booking rules and opening hours. The form's fields arrive as
+/// `rules[slot_minutes]`, `rules[hours_mon]`, `rules[upto_1]`, …
+#[server]
+pub async fn save_rules(restaurant_id: String, rules: BTreeMap<String, String>) -> FormResult {
+    use crate::domain::DurationRule;
+    use crate::model::NewRestaurant;
+    use crate::server::ServiceError;
+
+    let text = |name: &str| rules.get(name).map(|v| v.trim()).unwrap_or_default().to_string();
+    let mut fields = BTreeMap::new();
+    let mut number = |name: &str, blank: Option<i64>| -> Option<i64> {
+        let value = text(name);
+        if value.is_empty() {
+            return blank;
+        }
+        match value.parse::<i64>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                fields.insert(name.to_string(), "enter a whole number".to_string());
+                None
+            }
+        }
+    };
+    let mut input = NewRestaurant {
+        slot_minutes: number("slot_minutes", None),
+        duration_minutes: number("duration_minutes", None),
+        buffer_minutes: number("buffer_minutes", Some(0)),
+        walk_in_seats_percent: number("walk_in_seats_percent", Some(0)),
+        min_notice_minutes: number("min_notice_minutes", Some(0)),
+        max_days_ahead: number("max_days_ahead", None),
+        // Blank: the tables decide the largest party.
+        max_party_size: number("max_party_size", Some(0)),
+        ..Default::default()
+    };
+    let mut durations = Vec::new();
+    for row in 1..=DURATION_ROWS {
+        let (upto, minutes) = (text(&format!("upto_{row}")), text(&format!("minutes_{row}")));
+        match (upto.parse::<u8>(), minutes.parse::<u16>()) {
+            _ if upto.is_empty() && minutes.is_empty() => {}
+            (Ok(max_party_size), Ok(minutes)) => {
+                durations.push(DurationRule { max_party_size, minutes })
+            }
+            _ => {
+                fields.insert(
+                    "durations".to_string(),
+                    "fill in both the party size and the minutes of each row".to_string(),
+                );
+            }
+        }
+    }
+    input.durations = Some(durations);
+    let mut hours = Vec::new();
+    for (day, name) in WEEKDAYS {
+        match parse_day_hours(day, &text(&format!("hours_{day}"))) {
+            Ok(periods) => hours.extend(periods),
+            Err(message) => {
+                fields.insert(format!("hours_{day}"), format!("{name}: {message}"));
+            }
+        }
+    }
+    if hours.is_empty() && !fields.keys().any(|k| k.starts_with("hours_")) {
+        fields.insert("hours".to_string(), "open on at least one day".to_string());
+    }
+    input.opening_hours = Some(hours);
+    input.closed_dates = Some(
+        text("closed_dates")
+            .split(|c: char| c.is_whitespace() || c == ',')
+            .filter(|d| !d.is_empty())
+            .map(String::from)
+            .collect(),
+    );
+    let values = rules.clone();
+    if !fields.is_empty() {
+        return refuse(FormError::Invalid { fields, values });
+    }
+    let key = cookies::owner_key(&restaurant_id);
+    match form_service()?.update_restaurant(&restaurant_id, key.as_deref(), input).await {
+        Ok(_) => Ok(None),
+        Err(ServiceError::Invalid(mut errors)) => {
+            if let Some(message) = errors.0.remove("opening_hours") {
+                errors.0.insert("hours".into(), message);
+            }
+            refuse(FormError::Invalid { fields: errors.0, values })
+        }
+        Err(ServiceError::Unauthorized | ServiceError::Forbidden) => {
+            refuse(FormError::Refused("Only the restaurant's owner can change its rules.".into()))
+        }
+        Err(_) => {
+            refuse(FormError::Failed("The rules could not be saved. Please try again.".into()))
+        }
+    }
+}
+
+/// Changes one table. The form's fields arrive as `table[capacity]`, …
+#[server]
+pub async fn edit_table(
+    restaurant_id: String,
+    table_id: String,
+    table: BTreeMap<String, String>,
+) -> FormResult {
+    use crate::model::TableChanges;
+    use crate::server::ServiceError;
+
+    let text = |name: &str| table.get(name).map(|v| v.trim().to_string());
+    let mut fields = BTreeMap::new();
+    let mut number = |name: &str| -> Option<i64> {
+        let value = text(name).filter(|v| !v.is_empty())?;
+        value
+            .parse()
+            .map_err(|_| fields.insert(name.to_string(), "enter a whole number".into()))
+            .ok()
+    };
+    let changes = TableChanges {
+        capacity: number("capacity"),
+        min_party_size: number("min_party_size").or(Some(1)),
+        label: text("label"),
+        area: Some(text("area").unwrap_or_default()),
+        join_group: Some(text("join_group").unwrap_or_default()),
+        walk_in_only: Some(text("walk_in_only").is_some()),
+    };
+    let mut values = table.clone();
+    values.insert("table_id".into(), table_id.clone());
+    if !fields.is_empty() {
+        return refuse(FormError::Invalid { fields, values });
+    }
+    let key = cookies::owner_key(&restaurant_id);
+    match form_service()?.update_table(&restaurant_id, &table_id, key.as_deref(), changes).await {
+        Ok(_) => Ok(None),
+        Err(ServiceError::Invalid(errors)) => {
+            refuse(FormError::Invalid { fields: errors.0, values })
+        }
+        Err(ServiceError::Unauthorized | ServiceError::Forbidden) => {
+            refuse(FormError::Refused("Only the restaurant's owner can change its tables.".into()))
+        }
+        Err(ServiceError::NotFound(_)) => {
+            refuse(FormError::Refused("That table no longer exists.".into()))
+        }
+        Err(_) => {
+            refuse(FormError::Failed("The table could not be changed. Please try again.".into()))
+        }
+    }
+}
+
+/// Stops offering a table; reservations that have it keep it.
+#[server]
+pub async fn retire_table(restaurant_id: String, table_id: String) -> FormResult {
+    use crate::server::ServiceError;
+
+    let key = cookies::owner_key(&restaurant_id);
+    match form_service()?.remove_table(&restaurant_id, &table_id, key.as_deref()).await {
+        Ok(()) => Ok(None),
+        Err(ServiceError::Unauthorized | ServiceError::Forbidden) => {
+            refuse(FormError::Refused("Only the restaurant's owner can remove tables.".into()))
+        }
+        Err(ServiceError::NotFound(_)) => Ok(None),
+        Err(_) => {
+            refuse(FormError::Failed("The table could not be removed. Please try again.".into()))
+        }
+    }
+}
+
+/// A service day of a restaurant: its reservations with their histories and
+/// why each slot can or cannot be booked for a party (owner only; others get
+/// the restaurant and `is_owner: false`).
+#[server]
+pub async fn get_owner_day(
+    id: String,
+    date: String,
+    party_size: String,
+) -> Result<Option<OwnerDay>, ServerFnError> {
+    use crate::domain::{PartySize, TimeZone};
+    use crate::server::ServiceError;
+
+    let service = service()?;
+    let restaurant = match service.restaurant(&id).await {
+        Ok(r) => r,
+        Err(ServiceError::NotFound(_)) => return Ok(None),
+        Err(e) => return Err(failed(e)),
+    };
+    let key = cookies::owner_key(&id);
+    let is_owner = service.is_owner(&id, key.as_deref()).await.map_err(failed)?;
+    let tz = TimeZone::parse(&restaurant.timezone).map_err(|e| ServerFnError::new(e.0))?;
+    let today = service.today_in(tz).format("%Y-%m-%d").to_string();
+    let party = PartySize::parse(&party_size).map(|p| p.get()).unwrap_or(2);
+    let mut day = OwnerDay {
+        restaurant,
+        is_owner,
+        date: if date.trim().is_empty() { today.clone() } else { date.trim().to_string() },
+        date_error: None,
+        party_size: party,
+        reservations: Vec::new(),
+        explanation: None,
+    };
+    if !is_owner {
+        return Ok(Some(day));
+    }
+    let reservations = match service.day_reservations(&id, key.as_deref(), &day.date).await {
+        Ok(list) => list,
+        Err(ServiceError::Invalid(fields)) => {
+            day.date_error = fields.0.get("date").cloned();
+            day.date = today;
+            service.day_reservations(&id, key.as_deref(), &day.date).await.map_err(failed)?
+        }
+        Err(e) => return Err(failed(e)),
+    };
+    for reservation in reservations {
+        let history = service.history(&reservation.id, key.as_deref()).await.map_err(failed)?;
+        day.reservations.push(DayReservation { reservation, history: history.items });
+    }
+    day.explanation = Some(
+        service
+            .explain_day(&id, key.as_deref(), &day.date, &party.to_string())
+            .await
+            .map_err(failed)?,
+    );
+    Ok(Some(day))
+}
+
+/// Changes a reservation's status, as its restaurant's owner.
+#[server]
+pub async fn change_status(
+    restaurant_id: String,
+    reservation_id: String,
+    status: String,
+) -> FormResult {
+    use crate::model::StatusChange;
+    use crate::server::ServiceError;
+
+    let key = cookies::owner_key(&restaurant_id);
+    let change = StatusChange { status: Some(status), reason: None };
+    match form_service()?.set_status(&reservation_id, key.as_deref(), change).await {
+        Ok(_) => Ok(None),
+        Err(ServiceError::InvalidTransition(message))
+        | Err(ServiceError::SlotUnavailable { message, .. }) => {
+            refuse(FormError::Refused(format!("Not changed: {message}.")))
+        }
+        Err(ServiceError::Unauthorized | ServiceError::NotFound(_)) => refuse(FormError::Refused(
+            "Only the restaurant's owner can change reservations.".into(),
+        )),
+        Err(_) => refuse(FormError::Failed(
+            "The reservation could not be changed. Please try again.".into(),
+        )),
+    }
+}

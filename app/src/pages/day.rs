@@ -1,0 +1,256 @@
+//! The owner's day: the reservations of a service day with their statuses,
+//! the buttons that change them and their histories, and, slot by slot,
+//! whether guests can book online and why not.
+
+use chrono::{Duration, NaiveDate};
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::api::action_error;
+use crate::api::manage::{ChangeStatus, DayReservation, OwnerDay, get_owner_day};
+use crate::api::owner::ClaimRestaurant;
+use crate::components::form::FormProblem;
+use crate::components::owner::{ClaimForm, OwnerNav};
+use crate::model::{DayExplanation, people};
+use crate::pages::not_found::NotFound;
+
+/// `/restaurants/:id/day?date=YYYY-MM-DD&party_size=N`
+#[component]
+pub fn DayPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let change = ServerAction::<ChangeStatus>::new();
+    let claim = ServerAction::<ClaimRestaurant>::new();
+    let data = Resource::new(
+        move || {
+            let q = query.read();
+            (
+                params.read().get("id").unwrap_or_default(),
+                q.get("date").unwrap_or_default(),
+                q.get("party_size").unwrap_or_default(),
+                change.version().get(),
+                claim.version().get(),
+            )
+        },
+        |(id, date, party, ..)| get_owner_day(id, date, party),
+    );
+    view! {
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(Some(day)) => view! { <DayView day change claim /> }.into_any(),
+                    Ok(None) => view! { <NotFound /> }.into_any(),
+                    Err(_) => {
+                        view! { <p class="form-problem">"This page could not be loaded. Please try again."</p> }
+                            .into_any()
+                    }
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn DayView(
+    day: OwnerDay,
+    change: ServerAction<ChangeStatus>,
+    claim: ServerAction<ClaimRestaurant>,
+) -> impl IntoView {
+    let id = day.restaurant.id.clone();
+    let name = day.restaurant.name.clone();
+    let body = if day.is_owner {
+        view! { <DayBody day change /> }.into_any()
+    } else {
+        view! { <ClaimForm restaurant_id=id.clone() claim /> }.into_any()
+    };
+    view! {
+        <Title text=format!("Reservations · {name}") />
+        <div class="stack wide">
+            <h1>{name.clone()}</h1>
+            <OwnerNav restaurant_id=id />
+            {body}
+        </div>
+    }
+}
+
+#[component]
+fn DayBody(day: OwnerDay, change: ServerAction<ChangeStatus>) -> impl IntoView {
+    let base = format!("/restaurants/{}/day", day.restaurant.id);
+    let shown = day.date.parse::<NaiveDate>().ok();
+    let day_link = |offset: i64| {
+        shown.map(|d| {
+            format!("{base}?date={}&party_size={}", d + Duration::days(offset), day.party_size)
+        })
+    };
+    let heading = shown.map_or(day.date.clone(), |d| d.format("%A %-d %B %Y").to_string());
+    let problem = Signal::derive(move || action_error(change).get().and_then(|e| e.general()));
+    let list = if day.reservations.is_empty() {
+        view! { <p class="empty">"No reservations on this day."</p> }.into_any()
+    } else {
+        let rows = day
+            .reservations
+            .iter()
+            .map(|r| view! { <ReservationRow entry=r.clone() change /> })
+            .collect_view();
+        view! {
+            <table class="plain" aria-label="Reservations">
+                <thead>
+                    <tr>
+                        <th scope="col">"Time"</th>
+                        <th scope="col">"Guest"</th>
+                        <th scope="col">"Party"</th>
+                        <th scope="col">"Tables"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col">"Change"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        }
+        .into_any()
+    };
+    view! {
+        <form method="get" action=base.clone() class="row" aria-label="Choose a day">
+            <div class="field">
+                <label for="day-date">"Day"</label>
+                <input id="day-date" type="date" name="date" value=day.date.clone() />
+                <span class="field-error" aria-live="polite">{day.date_error.clone()}</span>
+            </div>
+            <input type="hidden" name="party_size" value=day.party_size.to_string() />
+            <div class="field">
+                <button type="submit">"Show"</button>
+            </div>
+        </form>
+        <p>
+            {day_link(-1).map(|href| view! { <a href=href>"← Previous day"</a> })}
+            " · "
+            {day_link(1).map(|href| view! { <a href=href>"Next day →"</a> })}
+        </p>
+        <h2>{heading}</h2>
+        <FormProblem message=problem />
+        {list}
+        {day.explanation.clone().map(|explanation| view! { <Availability explanation base=base.clone() /> })}
+    }
+}
+
+/// One reservation: its details, the status changes it allows, its history.
+#[component]
+fn ReservationRow(entry: DayReservation, change: ServerAction<ChangeStatus>) -> impl IntoView {
+    let DayReservation { reservation: r, history } = entry;
+    let tables: Vec<&str> = r.tables.iter().map(|t| t.label.as_str()).collect();
+    let status = r.status;
+    let (rid, restaurant_id) = (r.id.clone(), r.restaurant_id.clone());
+    let who = format!("{} at {}", r.name, r.start.format("%H:%M"));
+    let steps = status
+        .next_steps()
+        .iter()
+        .map(|to| {
+            let label = status.step_label(*to);
+            let (rid, restaurant_id, who) = (rid.clone(), restaurant_id.clone(), who.clone());
+            let class =
+                if matches!(to, crate::model::Status::Cancelled | crate::model::Status::NoShow) {
+                    "danger"
+                } else {
+                    ""
+                };
+            view! {
+                <ActionForm action=change>
+                    <input type="hidden" name="restaurant_id" value=restaurant_id />
+                    <input type="hidden" name="reservation_id" value=rid />
+                    <input type="hidden" name="status" value=to.as_str() />
+                    <button type="submit" class=class aria-label=format!("{label}: {who}")>
+                        {label}
+                    </button>
+                </ActionForm>
+            }
+        })
+        .collect_view();
+    let notes = (!r.notes.is_empty()).then(|| view! { <br /><small>{r.notes.clone()}</small> });
+    let history = history
+        .into_iter()
+        .map(|e| {
+            view! { <li>{format!("{} · {} · {}", e.at.format("%-d %b %H:%M"), e.by, e.change)}</li> }
+        })
+        .collect_view();
+    view! {
+        <tr data-reservation=r.id.clone()>
+            <td>{format!("{}–{}", r.start.format("%H:%M"), r.end.format("%H:%M"))}</td>
+            <td>
+                {r.name.clone()}
+                <br />
+                <a href=format!("tel:{}", r.phone)>{r.phone.clone()}</a>
+                {notes}
+            </td>
+            <td>{people(r.party_size)}</td>
+            <td>{tables.join(" + ")}</td>
+            <td>
+                <span class=format!("status status-{}", status.as_str())>{status.label()}</span>
+            </td>
+            <td>
+                <div class="actions">{steps}</div>
+                <details>
+                    <summary>"History"</summary>
+                    <ul class="history">{history}</ul>
+                </details>
+            </td>
+        </tr>
+    }
+}
+
+/// Every slot of the day for a party: bookable online or why not.
+#[component]
+fn Availability(explanation: DayExplanation, base: String) -> impl IntoView {
+    let party = explanation.party_size;
+    let rows = explanation
+        .slots
+        .iter()
+        .map(|s| {
+            let (answer, detail) = if s.available {
+                let tables: Vec<&str> = s.tables.iter().map(|t| t.label.as_str()).collect();
+                ("Bookable", format!("Would get {}", tables.join(" + ")))
+            } else {
+                ("Not bookable", s.reason.as_ref().map(|r| r.message.clone()).unwrap_or_default())
+            };
+            view! {
+                <tr>
+                    <td>{s.local_time.clone()}</td>
+                    <td>{answer}</td>
+                    <td>{detail}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let empty = explanation.slots.is_empty();
+    view! {
+        <h2>"Can guests book online?"</h2>
+        <form method="get" action=base class="row" aria-label="Party size to check">
+            <input type="hidden" name="date" value=explanation.date.to_string() />
+            <div class="field">
+                <label for="why-party">"For a party of"</label>
+                <input id="why-party" type="number" name="party_size" min="1" max="20" value=party.to_string() />
+            </div>
+            <div class="field">
+                <button type="submit" class="secondary">"Check"</button>
+            </div>
+        </form>
+        {if empty {
+            view! { <p class="empty">"The restaurant does not open on this day."</p> }.into_any()
+        } else {
+            view! {
+                <table class="plain" aria-label=format!("Online booking for {}", people(party))>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Time"</th>
+                            <th scope="col">"Online"</th>
+                            <th scope="col">"Why"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            }
+                .into_any()
+        }}
+    }
+}
