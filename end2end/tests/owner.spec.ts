@@ -14,12 +14,12 @@ test("an owner creates a restaurant and adds its tables", async ({ page }) => {
   await expect(key).toHaveText(/^ck_[0-9A-Z]{32}$/);
   await expect(page.getByText("No tables yet.")).toBeVisible();
 
-  await page.getByLabel("Seats").fill("2");
+  await page.getByLabel("Seats", { exact: true }).fill("2");
   await page.getByRole("button", { name: "Add table" }).click();
   const tables = page.getByRole("table", { name: "Tables" });
   await expect(tables.getByRole("row")).toHaveCount(2);
-  await page.getByLabel("Seats").fill("4");
-  await page.getByLabel("Label").fill("Window");
+  await page.getByLabel("Seats", { exact: true }).fill("4");
+  await page.getByLabel("Label", { exact: true }).fill("Window");
   await page.getByRole("button", { name: "Add table" }).click();
   await expect(tables.getByRole("row")).toHaveCount(3);
   await expect(tables).toContainText("T1");
@@ -50,8 +50,8 @@ test("a table with too many seats is refused beside the field", async ({ page })
   await page.getByRole("button", { name: "Create restaurant" }).click();
   await expect(page.getByTestId("owner-key")).toBeVisible();
   // The browser's own check would stop 25; remove it to see the server's answer.
-  await page.getByLabel("Seats").evaluate((input) => input.removeAttribute("max"));
-  await page.getByLabel("Seats").fill("25");
+  await page.getByLabel("Seats", { exact: true }).evaluate((input) => input.removeAttribute("max"));
+  await page.getByLabel("Seats", { exact: true }).fill("25");
   await page.getByRole("button", { name: "Add table" }).click();
   await expect(page.locator("#field-capacity-error")).toContainText("1 to 20");
   await expect(page.getByText("No tables yet.")).toBeVisible();
@@ -68,7 +68,7 @@ test("another browser cannot manage the tables without the owner key", async ({ 
   const other = await browser.newContext({ javaScriptEnabled });
   const stranger = await other.newPage();
   await stranger.goto(url);
-  await expect(stranger.getByText("Only the restaurant's owner can manage its tables.")).toBeVisible();
+  await expect(stranger.getByText("Only the restaurant's owner can manage it.")).toBeVisible();
   await expect(stranger.getByRole("button", { name: "Add table" })).toHaveCount(0);
   await stranger.getByLabel("Owner key").fill("ck_WRONG");
   await stranger.getByRole("button", { name: "Manage this restaurant" }).click();

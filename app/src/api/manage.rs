@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{FormError, FormResult};
+use super::FormResult;
 #[cfg(feature = "ssr")]
-use super::{cookies, failed, form_service, refuse, service};
+use super::{FormError, cookies, failed, form_service, refuse, service};
 use crate::model::{DayExplanation, HistoryEntry, Reservation, Restaurant};
 
 /// The weekdays as the rules form names them.

@@ -1,14 +1,15 @@
 //! Server functions of the owner's side: creating a restaurant, laying out
 //! its tables. The owner key lives in an HttpOnly cookie of this browser.
 
+#[cfg(feature = "ssr")]
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{FormError, FormResult};
+use super::FormResult;
 #[cfg(feature = "ssr")]
-use super::{cookies, failed, form_service, refuse, service};
+use super::{FormError, cookies, failed, form_service, refuse, service};
 use crate::model::Restaurant;
 
 /// The cookie that carries a new restaurant's owner key to the next page, once.

@@ -1,15 +1,20 @@
 //! Server functions of the diner's side: a slot's details, reserving,
 //! finding, viewing and cancelling reservations kept in this browser.
 
+#[cfg(feature = "ssr")]
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::FormResult;
 #[cfg(feature = "ssr")]
-use super::{Alternative, cookies, failed, form_service, refuse, service};
-use super::{FormError, FormResult};
-use crate::model::{Reservation, TableAvailability, people};
+use super::service;
+#[cfg(feature = "ssr")]
+use super::{Alternative, FormError, cookies, failed, form_service, refuse};
+#[cfg(feature = "ssr")]
+use crate::model::people;
+use crate::model::{Reservation, TableAvailability};
 
 /// What the slot page shows.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

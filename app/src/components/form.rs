@@ -6,7 +6,7 @@ use leptos::prelude::*;
 /// `value` is what it starts with.
 #[component]
 pub fn Field(
-    label: &'static str,
+    #[prop(into)] label: String,
     #[prop(into)] name: String,
     /// The element id, when one form's field appears more than once on a page.
     #[prop(optional, into)]

@@ -315,14 +315,14 @@ fn TableRow(
     );
     let (capacity, min_party) = (table.capacity.to_string(), table.min_party_size.to_string());
     let fields = view! {
-        <Field label="Label" name="table[label]" id=field_id("label") value=label.clone() required=true />
-        <Field label="Seats" name="table[capacity]" id=field_id("capacity") kind="number" value=capacity required=true min="1" max="20" />
-        <Field label="Smallest party" name="table[min_party_size]" id=field_id("min") kind="number" value=min_party min="1" max="20" />
-        <Field label="Area" name="table[area]" id=field_id("area") value=area.clone() />
-        <Field label="Join group" name="table[join_group]" id=field_id("join") value=join_group.clone() />
+        <Field label=format!("Label of {label}") name="table[label]" id=field_id("label") value=label.clone() required=true />
+        <Field label=format!("Seats at {label}") name="table[capacity]" id=field_id("capacity") kind="number" value=capacity required=true min="1" max="20" />
+        <Field label=format!("Smallest party at {label}") name="table[min_party_size]" id=field_id("min") kind="number" value=min_party min="1" max="20" />
+        <Field label=format!("Area of {label}") name="table[area]" id=field_id("area") value=area.clone() />
+        <Field label=format!("Join group of {label}") name="table[join_group]" id=field_id("join") value=join_group.clone() />
         <label class="choice">
             <input type="checkbox" name="table[walk_in_only]" checked=walk_in />
-            "Keep for walk-ins"
+            {format!("Keep {label} for walk-ins")}
         </label>
     };
     view! {
