@@ -129,15 +129,33 @@ test("an owner runs the day: seats guests, sees the history and why a time is fu
   await expect(online.getByRole("row", { name: /^19:00/ })).toContainText("Every table that fits this party is booked then");
   await expect(online.getByRole("row", { name: /^18:00/ })).toContainText("Would get T1");
 
-  await row.getByRole("button", { name: "Seat: Ada Lovelace at 19:00" }).click();
+  // Move the booking an hour later; a time off the grid is refused first.
+  const openMove = async () => {
+    const details = row.locator("details", { has: page.getByText("Move", { exact: true }) });
+    if ((await details.getAttribute("open")) === null) await details.locator("summary").click();
+    return details;
+  };
+  let move = await openMove();
+  await move.getByLabel("Time").fill("20:10");
+  await move.getByRole("button", { name: "Move reservation" }).click();
+  await expect(page.getByRole("alert")).toContainText("Not moved: no reservation can start then");
+  await expect(row).toContainText("19:00–20:00");
+  move = await openMove();
+  await move.getByLabel("Time").fill("20:00");
+  await move.getByRole("button", { name: "Move reservation" }).click();
+  await expect(row).toContainText("20:00–21:00");
+  await expect(online.getByRole("row", { name: /^19:00/ })).toContainText("Would get T1");
+
+  await row.getByRole("button", { name: "Seat: Ada Lovelace at 20:00" }).click();
   await expect(row).toContainText("Seated");
-  await row.getByRole("button", { name: "Complete: Ada Lovelace at 19:00" }).click();
+  await row.getByRole("button", { name: "Complete: Ada Lovelace at 20:00" }).click();
   await expect(row).toContainText("Completed");
   await expect(row.getByRole("button")).toHaveCount(0);
   await row.getByText("History").click();
-  await expect(row.getByRole("listitem")).toHaveCount(3);
-  await expect(row.getByRole("listitem").nth(1)).toContainText("owner · Confirmed → Seated");
+  await expect(row.getByRole("listitem")).toHaveCount(4);
+  await expect(row.getByRole("listitem").nth(1)).toContainText("owner · Moved from");
+  await expect(row.getByRole("listitem").nth(2)).toContainText("owner · Confirmed → Seated");
 
-  // A completed visit frees the table: 19:00 is bookable again.
-  await expect(online.getByRole("row", { name: /^19:00/ })).toContainText("Would get T1");
+  // A completed visit frees the table: 20:00 is bookable again.
+  await expect(online.getByRole("row", { name: /^20:00/ })).toContainText("Would get T1");
 });

@@ -322,3 +322,57 @@ pub async fn change_status(
         )),
     }
 }
+
+/// Moves a reservation to another day, time, party size or tables, as its
+/// restaurant's owner. The ticked tables arrive as `tables[table-<id>]`
+/// (a key that does not start with a digit, so it is not read as a list
+/// index); none ticked lets the engine choose.
+#[server]
+pub async fn move_booking(
+    restaurant_id: String,
+    reservation_id: String,
+    date: String,
+    time: String,
+    party_size: String,
+    tables: Option<BTreeMap<String, String>>,
+) -> FormResult {
+    use crate::model::ReservationChanges;
+    use crate::server::ServiceError;
+
+    let party = match party_size.trim().parse::<i64>() {
+        Ok(n) => Some(n),
+        Err(_) => {
+            return refuse(FormError::Refused(
+                "Not moved: enter the number of people, 1 to 20.".into(),
+            ));
+        }
+    };
+    let table_ids: Vec<String> = tables
+        .unwrap_or_default()
+        .into_keys()
+        .map(|key| key.trim_start_matches("table-").to_string())
+        .collect();
+    let changes = ReservationChanges {
+        start: Some(format!("{}T{}", date.trim(), time.trim())),
+        party_size: party,
+        table_ids: (!table_ids.is_empty()).then_some(table_ids),
+    };
+    let key = cookies::owner_key(&restaurant_id);
+    match form_service()?.move_reservation(&reservation_id, key.as_deref(), changes).await {
+        Ok(_) => Ok(None),
+        Err(ServiceError::Invalid(fields)) => {
+            let reasons: Vec<String> = fields.0.values().cloned().collect();
+            refuse(FormError::Refused(format!("Not moved: {}.", reasons.join("; "))))
+        }
+        Err(ServiceError::InvalidTransition(message))
+        | Err(ServiceError::SlotUnavailable { message, .. }) => {
+            refuse(FormError::Refused(format!("Not moved: {message}.")))
+        }
+        Err(ServiceError::Unauthorized | ServiceError::NotFound(_)) => {
+            refuse(FormError::Refused("Only the restaurant's owner can move reservations.".into()))
+        }
+        Err(_) => refuse(FormError::Failed(
+            "The reservation could not be moved. Please try again.".into(),
+        )),
+    }
+}

@@ -9,11 +9,11 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::action_error;
-use crate::api::manage::{ChangeStatus, DayReservation, OwnerDay, get_owner_day};
+use crate::api::manage::{ChangeStatus, DayReservation, MoveBooking, OwnerDay, get_owner_day};
 use crate::api::owner::ClaimRestaurant;
 use crate::components::form::FormProblem;
 use crate::components::owner::{ClaimForm, OwnerNav};
-use crate::model::{DayExplanation, people};
+use crate::model::{DayExplanation, Table, people};
 use crate::pages::not_found::NotFound;
 
 /// `/restaurants/:id/day?date=YYYY-MM-DD&party_size=N`
@@ -22,6 +22,7 @@ pub fn DayPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let change = ServerAction::<ChangeStatus>::new();
+    let moving = ServerAction::<MoveBooking>::new();
     let claim = ServerAction::<ClaimRestaurant>::new();
     let data = Resource::new(
         move || {
@@ -31,6 +32,7 @@ pub fn DayPage() -> impl IntoView {
                 q.get("date").unwrap_or_default(),
                 q.get("party_size").unwrap_or_default(),
                 change.version().get(),
+                moving.version().get(),
                 claim.version().get(),
             )
         },
@@ -40,7 +42,7 @@ pub fn DayPage() -> impl IntoView {
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(Some(day)) => view! { <DayView day change claim /> }.into_any(),
+                    Ok(Some(day)) => view! { <DayView day change moving claim /> }.into_any(),
                     Ok(None) => view! { <NotFound /> }.into_any(),
                     Err(_) => {
                         view! { <p class="form-problem">"This page could not be loaded. Please try again."</p> }
@@ -56,12 +58,13 @@ pub fn DayPage() -> impl IntoView {
 fn DayView(
     day: OwnerDay,
     change: ServerAction<ChangeStatus>,
+    moving: ServerAction<MoveBooking>,
     claim: ServerAction<ClaimRestaurant>,
 ) -> impl IntoView {
     let id = day.restaurant.id.clone();
     let name = day.restaurant.name.clone();
     let body = if day.is_owner {
-        view! { <DayBody day change /> }.into_any()
+        view! { <DayBody day change moving /> }.into_any()
     } else {
         view! { <ClaimForm restaurant_id=id.clone() claim /> }.into_any()
     };
@@ -76,7 +79,11 @@ fn DayView(
 }
 
 #[component]
-fn DayBody(day: OwnerDay, change: ServerAction<ChangeStatus>) -> impl IntoView {
+fn DayBody(
+    day: OwnerDay,
+    change: ServerAction<ChangeStatus>,
+    moving: ServerAction<MoveBooking>,
+) -> impl IntoView {
     let base = format!("/restaurants/{}/day", day.restaurant.id);
     let shown = day.date.parse::<NaiveDate>().ok();
     let day_link = |offset: i64| {
@@ -86,13 +93,15 @@ fn DayBody(day: OwnerDay, change: ServerAction<ChangeStatus>) -> impl IntoView {
     };
     let heading = shown.map_or(day.date.clone(), |d| d.format("%A %-d %B %Y").to_string());
     let problem = Signal::derive(move || action_error(change).get().and_then(|e| e.general()));
+    let move_problem = Signal::derive(move || action_error(moving).get().and_then(|e| e.general()));
+    let tables = day.restaurant.tables.clone().unwrap_or_default();
     let list = if day.reservations.is_empty() {
         view! { <p class="empty">"No reservations on this day."</p> }.into_any()
     } else {
         let rows = day
             .reservations
             .iter()
-            .map(|r| view! { <ReservationRow entry=r.clone() change /> })
+            .map(|r| view! { <ReservationRow entry=r.clone() tables=tables.clone() change moving /> })
             .collect_view();
         view! {
             <table class="plain" aria-label="Reservations">
@@ -130,6 +139,7 @@ fn DayBody(day: OwnerDay, change: ServerAction<ChangeStatus>) -> impl IntoView {
         </p>
         <h2>{heading}</h2>
         <FormProblem message=problem />
+        <FormProblem message=move_problem />
         {list}
         {day.explanation.clone().map(|explanation| view! { <Availability explanation base=base.clone() /> })}
     }
@@ -137,9 +147,15 @@ fn DayBody(day: OwnerDay, change: ServerAction<ChangeStatus>) -> impl IntoView {
 
 /// One reservation: its details, the status changes it allows, its history.
 #[component]
-fn ReservationRow(entry: DayReservation, change: ServerAction<ChangeStatus>) -> impl IntoView {
+fn ReservationRow(
+    entry: DayReservation,
+    tables: Vec<Table>,
+    change: ServerAction<ChangeStatus>,
+    moving: ServerAction<MoveBooking>,
+) -> impl IntoView {
     let DayReservation { reservation: r, history } = entry;
-    let tables: Vec<&str> = r.tables.iter().map(|t| t.label.as_str()).collect();
+    let labels: Vec<&str> = r.tables.iter().map(|t| t.label.as_str()).collect();
+    let held_labels = labels.join(" + ");
     let status = r.status;
     let (rid, restaurant_id) = (r.id.clone(), r.restaurant_id.clone());
     let who = format!("{} at {}", r.name, r.start.format("%H:%M"));
@@ -167,6 +183,53 @@ fn ReservationRow(entry: DayReservation, change: ServerAction<ChangeStatus>) -> 
             }
         })
         .collect_view();
+    let move_form = status.holds_tables().then(|| {
+        let held: Vec<String> = r.tables.iter().map(|t| t.id.clone()).collect();
+        let choices = tables
+            .iter()
+            .map(|t| {
+                let checked = held.contains(&t.id);
+                let walk_in = if t.walk_in_only { ", walk-ins" } else { "" };
+                view! {
+                    <label class="choice">
+                        <input type="checkbox" name=format!("tables[table-{}]", t.id) checked=checked />
+                        {format!("{} ({} seats{walk_in})", t.label, t.capacity)}
+                    </label>
+                }
+            })
+            .collect_view();
+        let (rid, restaurant_id) = (rid.clone(), restaurant_id.clone());
+        let (date, time) = (r.start.format("%Y-%m-%d").to_string(), r.start.format("%H:%M").to_string());
+        let prefix = format!("move-{rid}");
+        let party = r.party_size.to_string();
+        view! {
+            <details>
+                <summary>"Move"</summary>
+                <ActionForm action=moving>
+                    <input type="hidden" name="restaurant_id" value=restaurant_id />
+                    <input type="hidden" name="reservation_id" value=rid />
+                    <div class="field">
+                        <label for=format!("{prefix}-date")>"Date"</label>
+                        <input id=format!("{prefix}-date") type="date" name="date" value=date required=true />
+                    </div>
+                    <div class="field">
+                        <label for=format!("{prefix}-time")>"Time"</label>
+                        <input id=format!("{prefix}-time") type="time" name="time" value=time required=true />
+                    </div>
+                    <div class="field">
+                        <label for=format!("{prefix}-party")>"People"</label>
+                        <input id=format!("{prefix}-party") type="number" name="party_size" min="1" max="20" value=party required=true />
+                    </div>
+                    <fieldset>
+                        <legend>"Tables"</legend>
+                        <span class="hint">"Tick none to let Covers choose."</span>
+                        {choices}
+                    </fieldset>
+                    <button type="submit">"Move reservation"</button>
+                </ActionForm>
+            </details>
+        }
+    });
     let notes = (!r.notes.is_empty()).then(|| view! { <br /><small>{r.notes.clone()}</small> });
     let history = history
         .into_iter()
@@ -184,12 +247,13 @@ fn ReservationRow(entry: DayReservation, change: ServerAction<ChangeStatus>) -> 
                 {notes}
             </td>
             <td>{people(r.party_size)}</td>
-            <td>{tables.join(" + ")}</td>
+            <td>{held_labels}</td>
             <td>
                 <span class=format!("status status-{}", status.as_str())>{status.label()}</span>
             </td>
             <td>
                 <div class="actions">{steps}</div>
+                {move_form}
                 <details>
                     <summary>"History"</summary>
                     <ul class="history">{history}</ul>
