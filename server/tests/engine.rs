@@ -670,3 +670,35 @@ mod listing_and_booking_agree {
         }
     }
 }
+
+#[tokio::test]
+async fn today_and_the_notice_follow_the_restaurants_clock() {
+    // 10:00 UTC on 1 December is 23:00 in Auckland: its 1 December is over,
+    // while a restaurant in UTC still has its afternoon.
+    let t = TestDb::new().await;
+    let auckland =
+        NewRestaurant { timezone: Some("Pacific/Auckland".into()), ..Default::default() };
+    let (nz, _) = t.restaurant_with(auckland, vec![table(4, "T1", None, false)]).await;
+    let (utc, _) =
+        t.restaurant_with(NewRestaurant::default(), vec![table(4, "T1", None, false)]).await;
+    let open = |day: &app::model::DaySlots| day.slots.len();
+    let nz_today = t.service.slots(&nz.restaurant.id, "2026-12-01", Some("2"), true).await.unwrap();
+    let utc_today =
+        t.service.slots(&utc.restaurant.id, "2026-12-01", Some("2"), true).await.unwrap();
+    assert_eq!(open(&nz_today), 0);
+    assert_eq!(open(&utc_today), 10, "12:00 to 21:00 are all still ahead");
+    // Two and a half hours' notice: 12:00 is too soon, 13:00 is not.
+    let notice = NewRestaurant { min_notice_minutes: Some(150), ..Default::default() };
+    t.service.update_restaurant(&utc.restaurant.id, Some(&utc.owner_key), notice).await.unwrap();
+    let utc_today =
+        t.service.slots(&utc.restaurant.id, "2026-12-01", Some("2"), true).await.unwrap();
+    assert_eq!(utc_today.slots[0].local_time, "13:00");
+    // Auckland's tomorrow is bookable from noon, and the booking window
+    // counts Auckland days.
+    let window = NewRestaurant { max_days_ahead: Some(1), ..Default::default() };
+    t.service.update_restaurant(&nz.restaurant.id, Some(&nz.owner_key), window).await.unwrap();
+    let tomorrow = t.service.slots(&nz.restaurant.id, "2026-12-02", Some("2"), true).await.unwrap();
+    assert_eq!(tomorrow.slots.first().unwrap().start.to_rfc3339(), "2026-12-02T12:00:00+13:00");
+    let beyond = t.service.slots(&nz.restaurant.id, "2026-12-03", Some("2"), true).await.unwrap();
+    assert!(beyond.slots.is_empty(), "two Auckland days ahead is beyond the window");
+}
