@@ -413,6 +413,12 @@ async fn the_openapi_document_describes_every_endpoint() {
     assert!(doc.body["components"]["securitySchemes"]["owner_key"].is_object());
 }
 
+/// `POST /api/v1/reservations/{id}/status` as the owner.
+async fn set_status(api: &Api, id: &str, owner: &[(&str, &str)], status: &str) -> Answer {
+    let body = json!({ "status": status }).to_string();
+    api.send("POST", &format!("/api/v1/reservations/{id}/status"), owner, Some(&body)).await
+}
+
 #[tokio::test]
 async fn the_booking_engine_over_http() {
     let api = Api::new().await;
@@ -485,41 +491,13 @@ async fn the_booking_engine_over_http() {
 
     // The owner follows the visit through, and reads its history.
     let rid = first.body["id"].as_str().unwrap();
-    let seat = api
-        .send(
-            "POST",
-            &format!("/api/v1/reservations/{rid}/status"),
-            &owner,
-            Some(r#"{"status":"seated"}"#),
-        )
-        .await;
+    let seat = set_status(&api, rid, &owner, "seated").await;
     assert_eq!((seat.status, seat.body["status"].as_str()), (StatusCode::OK, Some("seated")));
-    let done = api
-        .send(
-            "POST",
-            &format!("/api/v1/reservations/{rid}/status"),
-            &owner,
-            Some(r#"{"status":"completed"}"#),
-        )
-        .await;
+    let done = set_status(&api, rid, &owner, "completed").await;
     assert_eq!(done.body["status"], "completed");
-    let back = api
-        .send(
-            "POST",
-            &format!("/api/v1/reservations/{rid}/status"),
-            &owner,
-            Some(r#"{"status":"seated"}"#),
-        )
-        .await;
+    let back = set_status(&api, rid, &owner, "seated").await;
     assert_error(&back, StatusCode::CONFLICT, "invalid_transition");
-    let unknown = api
-        .send(
-            "POST",
-            &format!("/api/v1/reservations/{rid}/status"),
-            &owner,
-            Some(r#"{"status":"gone"}"#),
-        )
-        .await;
+    let unknown = set_status(&api, rid, &owner, "gone").await;
     assert_error(&unknown, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
     let history =
         api.send("GET", &format!("/api/v1/reservations/{rid}/history"), &owner, None).await;

@@ -252,13 +252,11 @@ pub async fn get_owner_day(
     use crate::server::ServiceError;
 
     let service = service()?;
-    let restaurant = match service.restaurant(&id).await {
-        Ok(r) => r,
-        Err(ServiceError::NotFound(_)) => return Ok(None),
-        Err(e) => return Err(failed(e)),
+    let Some((restaurant, key, is_owner)) =
+        super::owner::restaurant_for_owner(&service, &id).await?
+    else {
+        return Ok(None);
     };
-    let key = cookies::owner_key(&id);
-    let is_owner = service.is_owner(&id, key.as_deref()).await.map_err(failed)?;
     let tz = TimeZone::parse(&restaurant.timezone).map_err(|e| ServerFnError::new(e.0))?;
     let today = service.today_in(tz).format("%Y-%m-%d").to_string();
     let party = PartySize::parse(&party_size).map(|p| p.get()).unwrap_or(2);

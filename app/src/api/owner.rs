@@ -117,22 +117,32 @@ pub async fn create_restaurant(
     }
 }
 
-/// A restaurant and its tables, for the tables page.
-#[server]
-pub async fn get_owner_tables(id: String) -> Result<Option<OwnerTables>, ServerFnError> {
+/// A restaurant with its tables, the owner key this browser holds for it,
+/// and whether that key is the restaurant's; `None` when there is no such
+/// restaurant.
+#[cfg(feature = "ssr")]
+pub(crate) async fn restaurant_for_owner(
+    service: &crate::server::Service,
+    id: &str,
+) -> Result<Option<(Restaurant, Option<String>, bool)>, ServerFnError> {
     use crate::server::ServiceError;
 
-    let service = service()?;
-    let restaurant = match service.restaurant(&id).await {
+    let restaurant = match service.restaurant(id).await {
         Ok(r) => r,
         Err(ServiceError::NotFound(_)) => return Ok(None),
         Err(e) => return Err(failed(e)),
     };
-    let key = cookies::owner_key(&id);
-    let is_owner = service
-        .is_owner(&id, key.as_deref())
-        .await
-        .map_err(|e| ServerFnError::new(e.to_string()))?;
+    let key = cookies::owner_key(id);
+    let is_owner = service.is_owner(id, key.as_deref()).await.map_err(failed)?;
+    Ok(Some((restaurant, key, is_owner)))
+}
+
+/// A restaurant and its tables, for the tables and rules pages.
+#[server]
+pub async fn get_owner_tables(id: String) -> Result<Option<OwnerTables>, ServerFnError> {
+    let Some((restaurant, _, is_owner)) = restaurant_for_owner(&service()?, &id).await? else {
+        return Ok(None);
+    };
     let new_owner_key = cookies::get(NEW_KEY_COOKIE).and_then(|value| {
         let (for_id, key) = value.split_once('.')?;
         (for_id == id).then(|| key.to_string())

@@ -3,4 +3,5 @@
 pub mod form;
 pub mod nav;
 pub mod owner;
+pub mod page;
 pub mod slots;

@@ -13,8 +13,8 @@ use crate::api::manage::{ChangeStatus, DayReservation, MoveBooking, OwnerDay, ge
 use crate::api::owner::ClaimRestaurant;
 use crate::components::form::FormProblem;
 use crate::components::owner::{ClaimForm, OwnerNav};
+use crate::components::page::loaded_page;
 use crate::model::{DayExplanation, Table, people};
-use crate::pages::not_found::NotFound;
 
 /// `/restaurants/:id/day?date=YYYY-MM-DD&party_size=N`
 #[component]
@@ -38,20 +38,7 @@ pub fn DayPage() -> impl IntoView {
         },
         |(id, date, party, ..)| get_owner_day(id, date, party),
     );
-    view! {
-        <Transition fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(Some(day)) => view! { <DayView day change moving claim /> }.into_any(),
-                    Ok(None) => view! { <NotFound /> }.into_any(),
-                    Err(_) => {
-                        view! { <p class="form-problem">"This page could not be loaded. Please try again."</p> }
-                            .into_any()
-                    }
-                }
-            })}
-        </Transition>
-    }
+    loaded_page(data, move |day| view! { <DayView day change moving claim /> })
 }
 
 #[component]

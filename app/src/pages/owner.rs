@@ -5,15 +5,15 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::manage::{EditTable, RetireTable};
+use crate::api::manage::{EditTable, RetireTable, WEEKDAYS};
 use crate::api::owner::{
     AddTable, ClaimRestaurant, CreateRestaurant, OwnerTables, get_owner_tables,
 };
 use crate::api::{FormError, action_error};
 use crate::components::form::{Field, FormProblem};
 use crate::components::owner::{ClaimForm, OwnerNav};
+use crate::components::page::loaded_page;
 use crate::model::Table;
-use crate::pages::not_found::NotFound;
 
 /// Time zones offered as suggestions; any IANA name is accepted.
 const COMMON_ZONES: &[&str] = &[
@@ -50,16 +50,6 @@ const COMMON_ZONES: &[&str] = &[
     "Australia/Sydney",
     "Pacific/Auckland",
     "Africa/Johannesburg",
-];
-
-const DAYS: [(&str, &str); 7] = [
-    ("mon", "Monday"),
-    ("tue", "Tuesday"),
-    ("wed", "Wednesday"),
-    ("thu", "Thursday"),
-    ("fri", "Friday"),
-    ("sat", "Saturday"),
-    ("sun", "Sunday"),
 ];
 
 /// `/restaurants/new`
@@ -112,7 +102,7 @@ pub fn NewRestaurantPage() -> impl IntoView {
                     <span class="field-error" aria-live="polite">{move || field("hours").get()}</span>
                     <div role="group" aria-labelledby="open-on">
                         <span id="open-on" class="label">"Open on"</span>
-                        {DAYS
+                        {WEEKDAYS
                             .iter()
                             .map(|(key, name)| {
                                 let checked = !days_sent || typed(key, "").is_empty().then_some(()).is_none();
@@ -157,20 +147,7 @@ pub fn TablesPage() -> impl IntoView {
         },
         |(id, ..)| get_owner_tables(id),
     );
-    view! {
-        <Transition fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(Some(data)) => view! { <TablesView data add claim edit retire /> }.into_any(),
-                    Ok(None) => view! { <NotFound /> }.into_any(),
-                    Err(_) => {
-                        view! { <p class="form-problem">"This page could not be loaded. Please try again."</p> }
-                            .into_any()
-                    }
-                }
-            })}
-        </Transition>
-    }
+    loaded_page(data, move |data| view! { <TablesView data add claim edit retire /> })
 }
 
 #[component]

@@ -8,9 +8,9 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use stylers_macro::style;
 
 use crate::api::{DayView, restaurant_day};
+use crate::components::page::loaded_page;
 use crate::components::slots::{AllSlotsList, AvailableSlotsList};
 use crate::model::people;
-use crate::pages::not_found::NotFound;
 
 #[component]
 pub fn RestaurantPage() -> impl IntoView {
@@ -25,20 +25,7 @@ pub fn RestaurantPage() -> impl IntoView {
         )
     };
     let day = Resource::new(args, |(id, date, party)| restaurant_day(id, date, party));
-    view! {
-        <Transition fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match day.await {
-                    Ok(Some(day)) => view! { <RestaurantDayView day /> }.into_any(),
-                    Ok(None) => view! { <NotFound /> }.into_any(),
-                    Err(_) => {
-                        view! { <p class="field-error">"This page could not be loaded. Please try again."</p> }
-                            .into_any()
-                    }
-                }
-            })}
-        </Transition>
-    }
+    loaded_page(day, move |day| view! { <RestaurantDayView day /> })
 }
 
 #[component]

@@ -11,8 +11,8 @@ use crate::api::manage::{DURATION_ROWS, SaveRules, WEEKDAYS, day_hours};
 use crate::api::owner::{ClaimRestaurant, OwnerTables, get_owner_tables};
 use crate::components::form::{Field, FormProblem, TextArea};
 use crate::components::owner::{ClaimForm, OwnerNav};
+use crate::components::page::loaded_page;
 use crate::model::Restaurant;
-use crate::pages::not_found::NotFound;
 
 /// `/restaurants/:id/rules`
 #[component]
@@ -25,20 +25,7 @@ pub fn RulesPage() -> impl IntoView {
         move || (id(), save.version().get(), claim.version().get()),
         |(id, ..)| get_owner_tables(id),
     );
-    view! {
-        <Transition fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(Some(data)) => view! { <RulesView data save claim /> }.into_any(),
-                    Ok(None) => view! { <NotFound /> }.into_any(),
-                    Err(_) => {
-                        view! { <p class="form-problem">"This page could not be loaded. Please try again."</p> }
-                            .into_any()
-                    }
-                }
-            })}
-        </Transition>
-    }
+    loaded_page(data, move |data| view! { <RulesView data save claim /> })
 }
 
 #[component]

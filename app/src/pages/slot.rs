@@ -9,8 +9,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::api::reservations::{Reserve, SlotDetails, get_slot};
 use crate::api::{FormError, action_error};
 use crate::components::form::{Field, FormProblem, TextArea};
+use crate::components::page::loaded_page;
 use crate::model::people;
-use crate::pages::not_found::NotFound;
 
 #[component]
 pub fn SlotPage() -> impl IntoView {
@@ -26,20 +26,7 @@ pub fn SlotPage() -> impl IntoView {
     };
     let details = Resource::new(args, |(id, start, party)| get_slot(id, start, party));
     let reserve = ServerAction::<Reserve>::new();
-    view! {
-        <Transition fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match details.await {
-                    Ok(Some(details)) => view! { <SlotView details reserve /> }.into_any(),
-                    Ok(None) => view! { <NotFound /> }.into_any(),
-                    Err(_) => {
-                        view! { <p class="form-problem">"This page could not be loaded. Please try again."</p> }
-                            .into_any()
-                    }
-                }
-            })}
-        </Transition>
-    }
+    loaded_page(details, move |details| view! { <SlotView details reserve /> })
 }
 
 #[component]
