@@ -21,6 +21,11 @@ use super::values::{PartySize, Seats, TimeZone};
 /// The most tables one party may be spread over.
 pub const MAX_JOINED_TABLES: usize = 6;
 
+/// The most combinations of joined tables considered for one party at one
+/// slot, so that a huge join group cannot make a slot list slow. Real join
+/// groups stay far below it.
+const MAX_COMBINATIONS: usize = 5000;
+
 /// How long reservations of parties up to `max_party_size` last.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -366,7 +371,7 @@ fn combine<'t>(
     chosen: &mut Vec<&'t TableInfo>,
     out: &mut Vec<Seating<'t>>,
 ) {
-    if chosen.len() == MAX_JOINED_TABLES {
+    if chosen.len() == MAX_JOINED_TABLES || out.len() >= MAX_COMBINATIONS {
         return;
     }
     for i in from..group.len() {
@@ -375,7 +380,8 @@ fn combine<'t>(
         chosen.push(table);
         if total >= need {
             // Minimal: the smallest table taken (the last, by the sort) is needed.
-            if chosen.len() >= 2 && total - (table.seats.get() as u16) < need {
+            let minimal = total - (table.seats.get() as u16) < need;
+            if chosen.len() >= 2 && minimal && out.len() < MAX_COMBINATIONS {
                 let mut tables = chosen.clone();
                 tables.sort_by(|a, b| natural_cmp(&a.label, &b.label));
                 out.push(seating(tables));
@@ -776,6 +782,16 @@ mod tests {
         assert_eq!(pick(&p, &tables, &[], 7).unwrap(), ["A2", "A6"]);
         // 12 needs all three of group a.
         assert_eq!(pick(&p, &tables, &[], 12).unwrap(), ["A2", "A4", "A6"]);
+    }
+
+    #[test]
+    fn a_huge_join_group_still_seats_a_party() {
+        // Twenty stools in one group: tens of thousands of ways to seat six.
+        let p = policy(Rules::default());
+        let tables: Vec<TableInfo> =
+            (1..=20).map(|i| joinable(&format!("S{i}"), 1, "bar")).collect();
+        let got = pick(&p, &tables, &[], 6).unwrap();
+        assert_eq!(got.len(), 6);
     }
 
     #[test]
