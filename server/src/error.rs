@@ -146,7 +146,7 @@ impl From<ServiceError> for ApiError {
             ServiceError::IdempotencyKeyReused => ApiError::IdempotencyKeyReused(
                 "this Idempotency-Key was already used for a different request".into(),
             ),
-            ServiceError::Unavailable => ApiError::DatabaseUnavailable,
+            ServiceError::Unavailable | ServiceError::Retry => ApiError::DatabaseUnavailable,
             ServiceError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
                 ApiError::Internal

@@ -303,7 +303,7 @@ async fn two_service_instances_on_one_file_cannot_double_book() {
     let outcomes: Vec<_> = futures_outcomes(tasks).await;
     assert_eq!(outcomes.iter().filter(|ok| **ok).count(), 1);
     let held: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM reservation_tables WHERE table_id = ? AND active = 1",
+        "SELECT COUNT(*) FROM reservation_tables WHERE table_id = $1 AND active = 1",
     )
     .bind(&tables[0].id)
     .fetch_one(t.db.reader())
@@ -341,7 +341,7 @@ async fn the_database_refuses_overlapping_holds_whatever_code_writes_them() {
     let writer = t.db.writer();
     sqlx::query(
         "INSERT INTO reservations (id, restaurant_id, party_size, start_at, end_at, hold_until, name, phone, status, code_hash, created_at, updated_at) \
-         VALUES ('manual', ?, 2, ?, ?, ?, 'X', '0123456789', 'confirmed', 'h', 0, 0)",
+         VALUES ('manual', $1, 2, $2, $3, $4, 'X', '0123456789', 'confirmed', 'h', 0, 0)",
     )
     .bind(id)
     .bind(start + 1800)
@@ -351,7 +351,7 @@ async fn the_database_refuses_overlapping_holds_whatever_code_writes_them() {
     .await
     .unwrap();
     let overlap = sqlx::query(
-        "INSERT INTO reservation_tables (reservation_id, table_id, restaurant_id, start_at, hold_until, active) VALUES ('manual', ?, ?, ?, ?, 1)",
+        "INSERT INTO reservation_tables (reservation_id, table_id, restaurant_id, start_at, hold_until, active) VALUES ('manual', $1, $2, $3, $4, 1)",
     )
     .bind(&tables[0].id)
     .bind(id)
@@ -364,7 +364,7 @@ async fn the_database_refuses_overlapping_holds_whatever_code_writes_them() {
 
     // A hold that does not match its reservation's time is refused too.
     let mismatch = sqlx::query(
-        "INSERT INTO reservation_tables (reservation_id, table_id, restaurant_id, start_at, hold_until, active) VALUES ('manual', ?, ?, ?, ?, 1)",
+        "INSERT INTO reservation_tables (reservation_id, table_id, restaurant_id, start_at, hold_until, active) VALUES ('manual', $1, $2, $3, $4, 1)",
     )
     .bind(&tables[0].id)
     .bind(id)
@@ -379,7 +379,7 @@ async fn the_database_refuses_overlapping_holds_whatever_code_writes_them() {
     let diner = Caller::Diner { code: first.code.clone().unwrap() };
     t.service.cancel(&first.id, &diner, None).await.unwrap();
     t.service.book(booking(id, "2026-12-04T19:00", 2)).await.unwrap();
-    let revive = sqlx::query("UPDATE reservations SET status = 'confirmed' WHERE id = ?")
+    let revive = sqlx::query("UPDATE reservations SET status = 'confirmed' WHERE id = $1")
         .bind(&first.id)
         .execute(writer)
         .await
@@ -393,7 +393,7 @@ async fn the_database_refuses_overlapping_holds_whatever_code_writes_them() {
     .await
     .unwrap();
     t.service.book(booking(id, "2026-12-04T20:00", 2)).await.unwrap();
-    let moved = sqlx::query("UPDATE reservations SET start_at = start_at + 1800, end_at = end_at + 1800, hold_until = hold_until + 1800 WHERE id = ?")
+    let moved = sqlx::query("UPDATE reservations SET start_at = start_at + 1800, end_at = end_at + 1800, hold_until = hold_until + 1800 WHERE id = $1")
         .bind(&second_id)
         .execute(writer)
         .await

@@ -1,27 +1,32 @@
 //! Opening, migrating and checking the database.
 //!
-//! With no `DATABASE_URL` Covers keeps its data in a SQLite file,
-//! `./data/covers.db`, created and migrated on first start.
+//! Covers runs on SQLite or PostgreSQL, chosen by `DATABASE_URL`
+//! (`sqlite:<path>` or `postgres://…`). With no `DATABASE_URL` it keeps its
+//! data in a SQLite file, `./data/covers.db`, created and migrated on first
+//! start. Queries are written once, in the SQL both engines read (`$1`
+//! parameters), and run through sqlx's `Any` driver; each engine has its own
+//! migrations, which give it the same tables and the same guards.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::SqlitePool;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{AnyPool, Executor};
 
 /// The database file used when `DATABASE_URL` is not set.
 pub const DEFAULT_SQLITE_PATH: &str = "data/covers.db";
 
-/// How long a writer waits for another writer's lock before giving up.
+/// How long a SQLite writer waits for another writer's lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
-/// How long a request waits for a free connection before the database is
-/// treated as unavailable (503) rather than hanging.
+/// How long a request waits for a free connection (or a new one) before the
+/// database is treated as unavailable (503) rather than hanging.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
-    #[error("unsupported DATABASE_URL {0:?}: expected sqlite:<path>")]
+    #[error("unsupported DATABASE_URL {0:?}: expected sqlite:<path> or postgres://…")]
     UnsupportedUrl(String),
     #[error("cannot create the directory {path}: {source}")]
     CreateDir { path: PathBuf, source: std::io::Error },
@@ -31,59 +36,103 @@ pub enum DbError {
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
+/// Which database engine holds the data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
 /// A handle on the database, cheap to clone. SQLite takes one writer at a
-/// time, so writes queue for a single connection (in order, without busy
-/// retries) while reads use a pool of their own.
+/// time, so there writes queue for a single connection (in order, without
+/// busy retries) while reads use a pool of their own. PostgreSQL serves
+/// both from one pool.
 #[derive(Clone, Debug)]
 pub struct Db {
-    writer: SqlitePool,
-    reader: SqlitePool,
-    /// Where the data lives, for the log: a file path (secrets never appear).
+    engine: Engine,
+    writer: AnyPool,
+    reader: AnyPool,
+    /// Where the data lives, for the log: a file path or a URL without its password.
     location: String,
 }
 
 impl Db {
     /// Opens the database named by `database_url` (or the default SQLite
-    /// file), creating the file and its directory if needed, and applies
-    /// every pending migration.
+    /// file), creating a SQLite file and its directory if needed, and
+    /// applies every pending migration.
     pub async fn connect(database_url: Option<&str>) -> Result<Self, DbError> {
-        let (options, location) = match database_url {
-            None => {
-                let path = Path::new(DEFAULT_SQLITE_PATH);
-                (SqliteConnectOptions::new().filename(path), path.display().to_string())
+        install_default_drivers();
+        match database_url {
+            None => Self::sqlite(&format!("sqlite:{DEFAULT_SQLITE_PATH}")).await,
+            Some(url) if url.starts_with("sqlite:") => Self::sqlite(url).await,
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                Self::postgres(url).await
             }
-            Some(url) if url.starts_with("sqlite:") => {
-                let options = SqliteConnectOptions::from_str(url)?;
-                let location = options.get_filename().display().to_string();
-                (options, location)
-            }
-            Some(url) => return Err(DbError::UnsupportedUrl(redact(url))),
-        };
-        if let Some(dir) = options.get_filename().parent().filter(|d| !d.as_os_str().is_empty()) {
+            Some(url) => Err(DbError::UnsupportedUrl(redact(url))),
+        }
+    }
+
+    async fn sqlite(url: &str) -> Result<Self, DbError> {
+        let options = SqliteConnectOptions::from_str(url)?;
+        let file = options.get_filename().to_path_buf();
+        if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)
                 .map_err(|source| DbError::CreateDir { path: dir.to_path_buf(), source })?;
         }
-        let options = options
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            // With WAL, NORMAL loses no committed transaction on a crash of
-            // the process; only a power loss can drop the last commits.
-            .synchronous(SqliteSynchronous::Normal)
-            .busy_timeout(BUSY_TIMEOUT)
-            .foreign_keys(true);
-        let writer = SqlitePoolOptions::new()
-            .max_connections(1)
-            .acquire_timeout(ACQUIRE_TIMEOUT)
-            .connect_with(options.clone())
-            .await?;
+        let path = file.display().to_string();
+        // Every connection: WAL (readers never block the writer), NORMAL
+        // sync (with WAL no committed transaction is lost when the process
+        // dies; only a power loss can drop the last commits), a busy
+        // timeout, and foreign keys on.
+        let settings = format!(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+             PRAGMA busy_timeout = {}; PRAGMA foreign_keys = ON;",
+            BUSY_TIMEOUT.as_millis()
+        );
+        let pool = |max: u32, mode: &str| {
+            let settings = settings.clone();
+            let url = format!("sqlite://{path}?mode={mode}");
+            async move {
+                AnyPoolOptions::new()
+                    .max_connections(max)
+                    .acquire_timeout(ACQUIRE_TIMEOUT)
+                    .after_connect(move |conn, _| {
+                        let settings = settings.clone();
+                        Box::pin(async move {
+                            conn.execute(settings.as_str()).await?;
+                            Ok(())
+                        })
+                    })
+                    .connect(&url)
+                    .await
+            }
+        };
+        let writer = pool(1, "rwc").await?;
         sqlx::migrate!("../migrations/sqlite").run(&writer).await?;
         let readers = std::thread::available_parallelism().map_or(4, |n| n.get() * 2) as u32;
-        let reader = SqlitePoolOptions::new()
-            .max_connections(readers)
+        let reader = pool(readers, "ro").await?;
+        Ok(Self { engine: Engine::Sqlite, writer, reader, location: path })
+    }
+
+    async fn postgres(url: &str) -> Result<Self, DbError> {
+        let connections =
+            std::env::var("COVERS_DB_CONNECTIONS").ok().and_then(|n| n.parse().ok()).unwrap_or(10);
+        let pool = AnyPoolOptions::new()
+            .max_connections(connections)
             .acquire_timeout(ACQUIRE_TIMEOUT)
-            .connect_with(options.read_only(true))
+            .connect(url)
             .await?;
-        Ok(Self { writer, reader, location })
+        sqlx::migrate!("../migrations/postgres").run(&pool).await?;
+        Ok(Self {
+            engine: Engine::Postgres,
+            writer: pool.clone(),
+            reader: pool,
+            location: redact(url),
+        })
+    }
+
+    pub fn engine(&self) -> Engine {
+        self.engine
     }
 
     /// Where the data is kept, fit for a log line.
@@ -91,13 +140,13 @@ impl Db {
         &self.location
     }
 
-    /// The connection every write goes through.
-    pub fn writer(&self) -> &SqlitePool {
+    /// The connections every write goes through.
+    pub fn writer(&self) -> &AnyPool {
         &self.writer
     }
 
     /// Connections for reads that need not see a write in progress.
-    pub fn reader(&self) -> &SqlitePool {
+    pub fn reader(&self) -> &AnyPool {
         &self.reader
     }
 
@@ -153,6 +202,7 @@ mod tests {
 
     #[tokio::test]
     async fn rejects_an_unknown_engine_without_leaking_the_password() {
+        install_default_drivers();
         let err = Db::connect(Some("mysql://root:hunter2@localhost/covers")).await.unwrap_err();
         let text = err.to_string();
         assert!(text.contains("unsupported DATABASE_URL"), "{text}");

@@ -72,6 +72,11 @@ pub enum ServiceError {
     /// 503: the database did not answer in time.
     #[error("the database is unavailable; try again shortly")]
     Unavailable,
+    /// The transaction lost a race the database detected (a serialization
+    /// failure, a deadlock); the service runs it again, a bounded number of
+    /// times, and answers 503 if it keeps losing.
+    #[error("the database asked to try again")]
+    Retry,
     /// 500: anything else; details go to the log, not to the client.
     #[error("internal error")]
     Internal(String),
@@ -96,11 +101,32 @@ impl From<sqlx::Error> for ServiceError {
                 tracing::warn!(error = %err, "database busy");
                 ServiceError::Unavailable
             }
+            sqlx::Error::Database(db) if is_retryable(db.as_ref()) => {
+                tracing::info!(error = %err, "transaction to be retried");
+                ServiceError::Retry
+            }
+            // PostgreSQL: connection problems, a server shutting down or starting.
+            sqlx::Error::Database(db)
+                if db.code().is_some_and(|c| c.starts_with("08") || c.starts_with("57P")) =>
+            {
+                tracing::warn!(error = %err, "database unavailable");
+                ServiceError::Unavailable
+            }
             _ => {
                 tracing::error!(error = %err, "database error");
                 ServiceError::Internal(err.to_string())
             }
         }
+    }
+}
+
+/// A serialization failure or deadlock, or two first uses of one
+/// idempotency key at once: running the transaction again settles it.
+fn is_retryable(db: &dyn sqlx::error::DatabaseError) -> bool {
+    match db.code().as_deref() {
+        Some("40001" | "40P01") => true,
+        Some("23505") => db.constraint().is_some_and(|c| c.starts_with("idempotency_keys")),
+        _ => false,
     }
 }
 

@@ -9,7 +9,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, TimeZone as _, Utc};
-use sqlx::{Sqlite, SqliteConnection, Transaction};
+use sqlx::{Any, AnyConnection, Transaction};
 
 use crate::domain::{
     Ask, Channel, DinerName, DurationRule, Email, Floor, Hold, MAX_JOINED_TABLES, Notes,
@@ -23,7 +23,7 @@ use crate::model::{
     people,
 };
 
-use super::db::Db;
+use super::db::{Db, Engine};
 use super::error::{FieldErrors, ServiceError};
 use super::secrets;
 
@@ -34,6 +34,10 @@ pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 
 /// How many alternative start times a refused booking offers.
 const ALTERNATIVES: usize = 3;
+
+/// How many times a write transaction is tried when the database reports
+/// a serialization failure or a deadlock.
+const WRITE_ATTEMPTS: usize = 4;
 
 /// Who is asking to see or change a reservation.
 #[derive(Clone, Debug)]
@@ -200,8 +204,8 @@ struct TableRow {
     min_party_size: i64,
     area: Option<String>,
     join_group: Option<String>,
-    walk_in_only: bool,
-    active: bool,
+    walk_in_only: i64,
+    active: i64,
 }
 
 const TABLE_COLUMNS: &str =
@@ -216,8 +220,8 @@ impl TableRow {
             min_party_size: self.min_party_size as u8,
             area: self.area.clone(),
             join_group: self.join_group.clone(),
-            walk_in_only: self.walk_in_only,
-            active: self.active,
+            walk_in_only: self.walk_in_only == 1,
+            active: self.active == 1,
         }
     }
 
@@ -228,7 +232,7 @@ impl TableRow {
             seats: Seats::new(self.capacity).ok()?,
             min_party: self.min_party_size as u8,
             join_group: self.join_group.clone(),
-            walk_in_only: self.walk_in_only,
+            walk_in_only: self.walk_in_only == 1,
         })
     }
 }
@@ -500,8 +504,62 @@ impl Service {
 
     /// Opens a write transaction holding SQLite's write lock from the start,
     /// so that what it reads cannot change before it commits.
-    async fn write(&self) -> Result<Transaction<'static, Sqlite>> {
-        Ok(self.db.writer().begin_with("BEGIN IMMEDIATE").await?)
+    async fn write(&self) -> Result<Transaction<'static, Any>> {
+        Ok(match self.db.engine() {
+            Engine::Sqlite => self.db.writer().begin_with("BEGIN IMMEDIATE").await?,
+            Engine::Postgres => self.db.writer().begin().await?,
+        })
+    }
+
+    /// Makes the write transactions of one restaurant take turns. On SQLite
+    /// the write lock taken at `BEGIN IMMEDIATE` already does; on PostgreSQL
+    /// the restaurant's row is locked. Every write transaction concerns one
+    /// restaurant, so two restaurants never wait for each other.
+    async fn lock_restaurant(&self, conn: &mut AnyConnection, id: &str) -> Result<()> {
+        if self.db.engine() == Engine::Postgres {
+            sqlx::query("SELECT 1 FROM restaurants WHERE id = $1 FOR UPDATE")
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Locks the restaurant of a reservation, as [`Service::lock_restaurant`].
+    async fn lock_for_reservation(&self, conn: &mut AnyConnection, id: &str) -> Result<()> {
+        if self.db.engine() == Engine::Postgres {
+            let restaurant: Option<String> =
+                sqlx::query_scalar("SELECT restaurant_id FROM reservations WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *conn)
+                    .await?;
+            if let Some(restaurant) = restaurant {
+                self.lock_restaurant(conn, &restaurant).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs a write again when the database reports it lost a race
+    /// (`ServiceError::Retry`), a few times with a short random pause; if it
+    /// keeps losing, the database counts as unavailable.
+    async fn retrying<T, F, Fut>(&self, mut attempt: F) -> Result<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T>>,
+    {
+        for tries in 0..WRITE_ATTEMPTS {
+            match attempt().await {
+                Err(ServiceError::Retry) if tries + 1 < WRITE_ATTEMPTS => {
+                    use rand::Rng;
+                    let pause = rand::rng().random_range(5..50u64) * (tries as u64 + 1);
+                    tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
+                }
+                Err(ServiceError::Retry) => return Err(ServiceError::Unavailable),
+                other => return other,
+            }
+        }
+        Err(ServiceError::Unavailable)
     }
 
     // ----------------------------------------------------------------- restaurants
@@ -515,7 +573,7 @@ impl Service {
         let mut tx = self.write().await?;
         sqlx::query(
             "INSERT INTO restaurants (id, name, phone, owner_key_hash, opening_hours, created_at, updated_at) \
-             VALUES (?, '', '', ?, '[]', ?, ?)",
+             VALUES ($1, '', '', $2, '[]', $3, $4)",
         )
         .bind(&id)
         .bind(secrets::hash(&owner_key))
@@ -538,6 +596,7 @@ impl Service {
         input: NewRestaurant,
     ) -> Result<Restaurant> {
         let mut tx = self.write().await?;
+        self.lock_restaurant(&mut tx, id).await?;
         let current = load_restaurant(&mut tx, id).await?;
         authorize_owner(&mut tx, &current, owner_key).await?;
         let fields =
@@ -574,20 +633,24 @@ impl Service {
             errors.add("per_page", "must be between 1 and 100");
         }
         errors.finish()?;
-        let pattern =
-            q.map(str::trim).filter(|q| !q.is_empty()).map(|q| format!("%{}%", escape_like(q)));
-        let city = city.map(str::trim).filter(|c| !c.is_empty());
-        let filter = "WHERE (?1 IS NULL OR name LIKE ?1 ESCAPE '\\' OR city LIKE ?1 ESCAPE '\\') \
-                      AND (?2 IS NULL OR city = ?2 COLLATE NOCASE)";
+        let pattern = q
+            .map(str::trim)
+            .filter(|q| !q.is_empty())
+            .map(|q| format!("%{}%", escape_like(&q.to_lowercase())));
+        let city = city.map(str::trim).filter(|c| !c.is_empty()).map(str::to_lowercase);
+        // Case-insensitive on both engines: compare lower case.
+        let filter = "WHERE ($1 IS NULL OR lower(name) LIKE $1 ESCAPE '\\' \
+                      OR lower(city) LIKE $1 ESCAPE '\\') \
+                      AND ($2 IS NULL OR lower(city) = $2)";
         let mut conn = self.db.reader().acquire().await?;
         let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM restaurants {filter}"))
             .bind(&pattern)
-            .bind(city)
+            .bind(&city)
             .fetch_one(&mut *conn)
             .await?;
         let rows: Vec<RestaurantRow> = sqlx::query_as(&format!(
             "SELECT {RESTAURANT_COLUMNS} FROM restaurants {filter} \
-             ORDER BY name COLLATE NOCASE, id LIMIT ?3 OFFSET ?4"
+             ORDER BY lower(name), id LIMIT $3 OFFSET $4"
         ))
         .bind(&pattern)
         .bind(city)
@@ -612,6 +675,7 @@ impl Service {
         new: Vec<NewTable>,
     ) -> Result<Vec<Table>> {
         let mut tx = self.write().await?;
+        self.lock_restaurant(&mut tx, restaurant_id).await?;
         let restaurant = load_restaurant(&mut tx, restaurant_id).await?;
         authorize_owner(&mut tx, &restaurant, owner_key).await?;
         let existing = load_tables(&mut tx, restaurant_id, false).await?;
@@ -656,8 +720,8 @@ impl Service {
                 min_party_size: 1,
                 area: None,
                 join_group: None,
-                walk_in_only: false,
-                active: true,
+                walk_in_only: 0,
+                active: 1,
             };
             let mut table_errors = FieldErrors::default();
             let row = apply_table_changes(&mut table_errors, base, &changes);
@@ -672,7 +736,7 @@ impl Service {
             sqlx::query(
                 "INSERT INTO tables (id, restaurant_id, label, capacity, min_party_size, area, \
                  join_group, walk_in_only, created_at, updated_at) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
             )
             .bind(&row.id)
             .bind(restaurant_id)
@@ -702,6 +766,7 @@ impl Service {
         changes: TableChanges,
     ) -> Result<Table> {
         let mut tx = self.write().await?;
+        self.lock_restaurant(&mut tx, restaurant_id).await?;
         let restaurant = load_restaurant(&mut tx, restaurant_id).await?;
         authorize_owner(&mut tx, &restaurant, owner_key).await?;
         let mut tables = load_tables(&mut tx, restaurant_id, false).await?;
@@ -721,8 +786,8 @@ impl Service {
         }
         errors.finish()?;
         sqlx::query(
-            "UPDATE tables SET label = ?, capacity = ?, min_party_size = ?, area = ?, \
-             join_group = ?, walk_in_only = ?, updated_at = ? WHERE id = ?",
+            "UPDATE tables SET label = $1, capacity = $2, min_party_size = $3, area = $4, \
+             join_group = $5, walk_in_only = $6, updated_at = $7 WHERE id = $8",
         )
         .bind(&updated.label)
         .bind(updated.capacity)
@@ -747,9 +812,10 @@ impl Service {
         owner_key: Option<&str>,
     ) -> Result<()> {
         let mut tx = self.write().await?;
+        self.lock_restaurant(&mut tx, restaurant_id).await?;
         let restaurant = load_restaurant(&mut tx, restaurant_id).await?;
         authorize_owner(&mut tx, &restaurant, owner_key).await?;
-        let done = sqlx::query("UPDATE tables SET active = 0, updated_at = ? WHERE id = ? AND restaurant_id = ? AND active = 1")
+        let done = sqlx::query("UPDATE tables SET active = 0, updated_at = $1 WHERE id = $2 AND restaurant_id = $3 AND active = 1")
             .bind(self.now().timestamp())
             .bind(table_id)
             .bind(restaurant_id)
@@ -901,6 +967,14 @@ impl Service {
         input: NewReservation,
         idempotency_key: Option<&str>,
     ) -> Result<(Reservation, bool)> {
+        self.retrying(move || self.book_attempt(input.clone(), idempotency_key)).await
+    }
+
+    async fn book_attempt(
+        &self,
+        input: NewReservation,
+        idempotency_key: Option<&str>,
+    ) -> Result<(Reservation, bool)> {
         let mut errors = FieldErrors::default();
         let key = match idempotency_key {
             Some(key)
@@ -945,6 +1019,7 @@ impl Service {
             (party.expect("checked"), name.expect("checked"), phone.expect("checked"));
 
         let mut tx = self.write().await?;
+        self.lock_restaurant(&mut tx, restaurant_id).await?;
         let now = self.now();
         let request_hash =
             secrets::hash(&serde_json::to_string(&input).expect("a request serializes"));
@@ -982,7 +1057,7 @@ impl Service {
         sqlx::query(
             "INSERT INTO reservations (id, restaurant_id, party_size, start_at, end_at, hold_until, \
              name, phone, email, notes, status, code_hash, created_at, updated_at, confirmed_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'confirmed', ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'confirmed', $11, $12, $13, $14)",
         )
         .bind(&id)
         .bind(restaurant_id)
@@ -1012,13 +1087,13 @@ impl Service {
         )
         .await?;
         if let Some(key) = key {
-            sqlx::query("DELETE FROM idempotency_keys WHERE created_at < ?")
+            sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1")
                 .bind(ts - IDEMPOTENCY_KEEP_SECONDS)
                 .execute(&mut *tx)
                 .await?;
             sqlx::query(
                 "INSERT INTO idempotency_keys (key_hash, request_hash, reservation_id, code_sealed, created_at) \
-                 VALUES (?, ?, ?, ?, ?)",
+                 VALUES ($1, $2, $3, $4, $5)",
             )
             .bind(secrets::hash(key))
             .bind(&request_hash)
@@ -1050,8 +1125,18 @@ impl Service {
         caller: &Caller,
         reason: Option<&str>,
     ) -> Result<Reservation> {
+        self.retrying(move || self.cancel_attempt(id, caller, reason)).await
+    }
+
+    async fn cancel_attempt(
+        &self,
+        id: &str,
+        caller: &Caller,
+        reason: Option<&str>,
+    ) -> Result<Reservation> {
         let reason = cancel_reason(reason)?;
         let mut tx = self.write().await?;
+        self.lock_for_reservation(&mut tx, id).await?;
         let (row, restaurant) = authorize_reservation(&mut tx, id, caller).await?;
         let status = row.status()?;
         let now = self.now();
@@ -1068,8 +1153,8 @@ impl Service {
                     Caller::Owner { .. } => "owner",
                 };
                 sqlx::query(
-                    "UPDATE reservations SET status = 'cancelled', cancelled_at = ?, cancelled_by = ?, \
-                     cancel_reason = ?, updated_at = ?, version = version + 1 WHERE id = ?",
+                    "UPDATE reservations SET status = 'cancelled', cancelled_at = $1, cancelled_by = $2, \
+                     cancel_reason = $3, updated_at = $4, version = version + 1 WHERE id = $5",
                 )
                 .bind(now.timestamp())
                 .bind(by)
@@ -1107,6 +1192,15 @@ impl Service {
         owner_key: Option<&str>,
         change: StatusChange,
     ) -> Result<Reservation> {
+        self.retrying(move || self.set_status_attempt(id, owner_key, change.clone())).await
+    }
+
+    async fn set_status_attempt(
+        &self,
+        id: &str,
+        owner_key: Option<&str>,
+        change: StatusChange,
+    ) -> Result<Reservation> {
         let to = match change.status.as_deref().map(str::trim) {
             None | Some("") => return Err(ServiceError::invalid("status", "status is required")),
             Some(text) => Status::parse(text).ok_or_else(|| {
@@ -1119,6 +1213,7 @@ impl Service {
         let reason = cancel_reason(change.reason.as_deref())?;
         let key = owner_key.ok_or(ServiceError::Unauthorized)?;
         let mut tx = self.write().await?;
+        self.lock_for_reservation(&mut tx, id).await?;
         let (row, restaurant) =
             authorize_reservation(&mut tx, id, &Caller::Owner { key: key.to_string() }).await?;
         let from = row.status()?;
@@ -1134,12 +1229,12 @@ impl Service {
             let ts = now.timestamp();
             let cancelled = to == Status::Cancelled;
             let updated = sqlx::query(
-                "UPDATE reservations SET status = ?, updated_at = ?, version = version + 1, \
-                 confirmed_at = CASE WHEN ? AND confirmed_at IS NULL THEN ? ELSE confirmed_at END, \
-                 cancelled_at = CASE WHEN ? THEN ? END, \
-                 cancelled_by = CASE WHEN ? THEN 'owner' END, \
-                 cancel_reason = CASE WHEN ? THEN ? END \
-                 WHERE id = ?",
+                "UPDATE reservations SET status = $1, updated_at = $2, version = version + 1, \
+                 confirmed_at = CASE WHEN $3 AND confirmed_at IS NULL THEN $4 ELSE confirmed_at END, \
+                 cancelled_at = CASE WHEN $5 THEN $6 END, \
+                 cancelled_by = CASE WHEN $7 THEN 'owner' END, \
+                 cancel_reason = CASE WHEN $8 THEN $9 END \
+                 WHERE id = $10",
             )
             .bind(to.as_str())
             .bind(ts)
@@ -1184,6 +1279,15 @@ impl Service {
         owner_key: Option<&str>,
         changes: ReservationChanges,
     ) -> Result<Reservation> {
+        self.retrying(move || self.move_attempt(id, owner_key, changes.clone())).await
+    }
+
+    async fn move_attempt(
+        &self,
+        id: &str,
+        owner_key: Option<&str>,
+        changes: ReservationChanges,
+    ) -> Result<Reservation> {
         let mut errors = FieldErrors::default();
         let party = changes.party_size.and_then(|n| errors.check("party_size", PartySize::new(n)));
         let start_text = optional_text(changes.start.as_ref());
@@ -1200,6 +1304,7 @@ impl Service {
         errors.finish()?;
         let key = owner_key.ok_or(ServiceError::Unauthorized)?;
         let mut tx = self.write().await?;
+        self.lock_for_reservation(&mut tx, id).await?;
         let (row, restaurant) =
             authorize_reservation(&mut tx, id, &Caller::Owner { key: key.to_string() }).await?;
         if !row.status()?.holds_tables() {
@@ -1234,13 +1339,13 @@ impl Service {
             .map_err(|why| refusal(&restaurant, floor, date, &slot, ask, now, &why))?;
         let before = load_reservation(&mut tx, id, &restaurant).await?;
         let until = slot.end + policy.rules.buffer();
-        sqlx::query("DELETE FROM reservation_tables WHERE reservation_id = ?")
+        sqlx::query("DELETE FROM reservation_tables WHERE reservation_id = $1")
             .bind(id)
             .execute(&mut *tx)
             .await?;
         sqlx::query(
-            "UPDATE reservations SET party_size = ?, start_at = ?, end_at = ?, hold_until = ?, \
-             updated_at = ?, version = version + 1 WHERE id = ?",
+            "UPDATE reservations SET party_size = $1, start_at = $2, end_at = $3, hold_until = $4, \
+             updated_at = $5, version = version + 1 WHERE id = $6",
         )
         .bind(party.get() as i64)
         .bind(slot.start.timestamp())
@@ -1276,7 +1381,7 @@ impl Service {
             authorize_reservation(&mut conn, id, &Caller::Owner { key: key.to_string() }).await?;
         let rows: Vec<(i64, String, Option<String>, String)> = sqlx::query_as(
             "SELECT at, actor, status, change FROM reservation_events \
-             WHERE reservation_id = ? ORDER BY id",
+             WHERE reservation_id = $1 ORDER BY id",
         )
         .bind(id)
         .fetch_all(&mut *conn)
@@ -1307,7 +1412,7 @@ impl Service {
         let (from, to) = service_day(&restaurant.policy.hours, restaurant.tz(), date);
         let rows: Vec<ReservationRow> = sqlx::query_as(&format!(
             "SELECT {RESERVATION_COLUMNS} FROM reservations \
-             WHERE restaurant_id = ? AND start_at >= ? AND start_at < ? ORDER BY start_at, created_at"
+             WHERE restaurant_id = $1 AND start_at >= $2 AND start_at < $3 ORDER BY start_at, created_at"
         ))
         .bind(restaurant_id)
         .bind(from.timestamp())
@@ -1371,7 +1476,7 @@ fn apply_table_changes(
     short("area", &changes.area, &mut row.area);
     short("join_group", &changes.join_group, &mut row.join_group);
     if let Some(walk_in) = changes.walk_in_only {
-        row.walk_in_only = walk_in;
+        row.walk_in_only = walk_in as i64;
     }
     row
 }
@@ -1480,14 +1585,14 @@ fn refusal(
 /// A retry's answer: the reservation made with `key`, if the same request
 /// made it within the keeping time; a different request is refused.
 async fn replay(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     key: &str,
     request_hash: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<Reservation>> {
     let found: Option<(String, String, String)> = sqlx::query_as(
         "SELECT request_hash, reservation_id, code_sealed FROM idempotency_keys \
-         WHERE key_hash = ? AND created_at >= ?",
+         WHERE key_hash = $1 AND created_at >= $2",
     )
     .bind(secrets::hash(key))
     .bind(now.timestamp() - IDEMPOTENCY_KEEP_SECONDS)
@@ -1498,7 +1603,7 @@ async fn replay(
         return Err(ServiceError::IdempotencyKeyReused);
     }
     let restaurant_id: String =
-        sqlx::query_scalar("SELECT restaurant_id FROM reservations WHERE id = ?")
+        sqlx::query_scalar("SELECT restaurant_id FROM reservations WHERE id = $1")
             .bind(&reservation_id)
             .fetch_one(&mut *conn)
             .await?;
@@ -1513,7 +1618,7 @@ async fn replay(
 /// hold that overlaps another on the same table, whatever the code above
 /// decided: that refusal becomes a conflict.
 async fn hold_tables(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     reservation_id: &str,
     restaurant_id: &str,
     tables: &[&TableInfo],
@@ -1523,7 +1628,7 @@ async fn hold_tables(
     for table in tables {
         let held = sqlx::query(
             "INSERT INTO reservation_tables (reservation_id, table_id, restaurant_id, start_at, hold_until, active) \
-             VALUES (?, ?, ?, ?, ?, 1)",
+             VALUES ($1, $2, $3, $4, $5, 1)",
         )
         .bind(reservation_id)
         .bind(&table.id)
@@ -1548,7 +1653,7 @@ async fn hold_tables(
 
 /// Adds an entry to a reservation's history.
 async fn record(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     reservation_id: &str,
     at: DateTime<Utc>,
     actor: &str,
@@ -1556,7 +1661,7 @@ async fn record(
     change: &str,
 ) -> Result<()> {
     sqlx::query(
-        "INSERT INTO reservation_events (reservation_id, at, actor, status, change) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO reservation_events (reservation_id, at, actor, status, change) VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(reservation_id)
     .bind(at.timestamp())
@@ -1574,18 +1679,18 @@ fn is_overlap(err: &sqlx::Error) -> bool {
 
 /// Writes every field of a restaurant but its id, key and creation time.
 async fn store_restaurant_fields(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: &str,
     f: &RestaurantFields,
     now: i64,
 ) -> Result<()> {
     let rules = &f.policy.rules;
     sqlx::query(
-        "UPDATE restaurants SET name = ?, phone = ?, email = ?, address = ?, city = ?, \
-         latitude = ?, longitude = ?, timezone = ?, opening_hours = ?, slot_minutes = ?, \
-         duration_minutes = ?, durations = ?, buffer_minutes = ?, walk_in_seats_percent = ?, \
-         min_notice_minutes = ?, max_days_ahead = ?, max_party_size = ?, closed_dates = ?, \
-         updated_at = ? WHERE id = ?",
+        "UPDATE restaurants SET name = $1, phone = $2, email = $3, address = $4, city = $5, \
+         latitude = $6, longitude = $7, timezone = $8, opening_hours = $9, slot_minutes = $10, \
+         duration_minutes = $11, durations = $12, buffer_minutes = $13, walk_in_seats_percent = $14, \
+         min_notice_minutes = $15, max_days_ahead = $16, max_party_size = $17, closed_dates = $18, \
+         updated_at = $19 WHERE id = $20",
     )
     .bind(&f.name)
     .bind(&f.phone)
@@ -1612,9 +1717,9 @@ async fn store_restaurant_fields(
     Ok(())
 }
 
-async fn load_restaurant(conn: &mut SqliteConnection, id: &str) -> Result<RestaurantRecord> {
+async fn load_restaurant(conn: &mut AnyConnection, id: &str) -> Result<RestaurantRecord> {
     let row: Option<RestaurantRow> =
-        sqlx::query_as(&format!("SELECT {RESTAURANT_COLUMNS} FROM restaurants WHERE id = ?"))
+        sqlx::query_as(&format!("SELECT {RESTAURANT_COLUMNS} FROM restaurants WHERE id = $1"))
             .bind(id)
             .fetch_optional(&mut *conn)
             .await?;
@@ -1623,12 +1728,12 @@ async fn load_restaurant(conn: &mut SqliteConnection, id: &str) -> Result<Restau
 
 /// The restaurant's tables, ordered by label; removed ones too if asked.
 async fn load_tables(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     restaurant_id: &str,
     with_removed: bool,
 ) -> Result<Vec<TableRow>> {
     let mut rows: Vec<TableRow> = sqlx::query_as(&format!(
-        "SELECT {TABLE_COLUMNS} FROM tables WHERE restaurant_id = ? AND (active = 1 OR ?)"
+        "SELECT {TABLE_COLUMNS} FROM tables WHERE restaurant_id = $1 AND (active = 1 OR $2)"
     ))
     .bind(restaurant_id)
     .bind(with_removed)
@@ -1639,17 +1744,14 @@ async fn load_tables(
 }
 
 /// The tables online booking may give out.
-async fn bookable_tables(
-    conn: &mut SqliteConnection,
-    restaurant_id: &str,
-) -> Result<Vec<TableInfo>> {
+async fn bookable_tables(conn: &mut AnyConnection, restaurant_id: &str) -> Result<Vec<TableInfo>> {
     Ok(load_tables(conn, restaurant_id, false).await?.iter().filter_map(TableRow::info).collect())
 }
 
 /// The active holds that can overlap any of `slots` (with the buffer): one
 /// indexed range query for the whole day.
 async fn load_holds_for(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     restaurant_id: &str,
     slots: &[Slot],
     buffer: Duration,
@@ -1664,8 +1766,8 @@ async fn load_holds_for(
     let to = (last_end + buffer + Duration::hours(4)).timestamp();
     let rows: Vec<(String, i64, i64)> = sqlx::query_as(
         "SELECT table_id, start_at, hold_until FROM reservation_tables \
-         WHERE restaurant_id = ? AND active = 1 AND start_at > ? AND start_at < ? \
-         AND reservation_id IS NOT ?",
+         WHERE restaurant_id = $1 AND active = 1 AND start_at > $2 AND start_at < $3 \
+         AND reservation_id IS DISTINCT FROM $4",
     )
     .bind(restaurant_id)
     .bind(from)
@@ -1686,7 +1788,7 @@ async fn load_holds_for(
 /// Checks the owner key of `restaurant`: 401 without a key or with an unknown
 /// one, 403 with another restaurant's key.
 async fn authorize_owner(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     restaurant: &RestaurantRecord,
     owner_key: Option<&str>,
 ) -> Result<()> {
@@ -1696,7 +1798,7 @@ async fn authorize_owner(
         return Ok(());
     }
     let elsewhere: Option<i64> =
-        sqlx::query_scalar("SELECT 1 FROM restaurants WHERE owner_key_hash = ?")
+        sqlx::query_scalar("SELECT 1 FROM restaurants WHERE owner_key_hash = $1")
             .bind(secrets::hash(key))
             .fetch_optional(&mut *conn)
             .await?;
@@ -1704,12 +1806,12 @@ async fn authorize_owner(
 }
 
 async fn authorize_reservation(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: &str,
     caller: &Caller,
 ) -> Result<(ReservationRow, RestaurantRecord)> {
     let row: Option<ReservationRow> =
-        sqlx::query_as(&format!("SELECT {RESERVATION_COLUMNS} FROM reservations WHERE id = ?"))
+        sqlx::query_as(&format!("SELECT {RESERVATION_COLUMNS} FROM reservations WHERE id = $1"))
             .bind(id)
             .fetch_optional(&mut *conn)
             .await?;
@@ -1723,12 +1825,12 @@ async fn authorize_reservation(
 }
 
 async fn load_reservation(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: &str,
     restaurant: &RestaurantRecord,
 ) -> Result<Reservation> {
     let row: ReservationRow =
-        sqlx::query_as(&format!("SELECT {RESERVATION_COLUMNS} FROM reservations WHERE id = ?"))
+        sqlx::query_as(&format!("SELECT {RESERVATION_COLUMNS} FROM reservations WHERE id = $1"))
             .bind(id)
             .fetch_one(&mut *conn)
             .await?;
@@ -1736,13 +1838,13 @@ async fn load_reservation(
 }
 
 async fn reservation_model(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     row: ReservationRow,
     restaurant: &RestaurantRecord,
 ) -> Result<Reservation> {
     let mut tables: Vec<HeldTable> = sqlx::query_as::<_, (String, String, i64)>(
         "SELECT t.id, t.label, t.capacity FROM reservation_tables AS rt JOIN tables AS t ON t.id = rt.table_id \
-         WHERE rt.reservation_id = ?",
+         WHERE rt.reservation_id = $1",
     )
     .bind(&row.id)
     .fetch_all(&mut *conn)
