@@ -55,7 +55,8 @@ export default defineConfig({
     env: {
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       LEPTOS_SITE_ROOT: siteRoot,
-      DATABASE_URL: `sqlite:${path.join(dataDir, "covers-e2e.db")}`,
+      // SQLite in the data directory, unless a PostgreSQL database is given.
+      DATABASE_URL: process.env.COVERS_E2E_DATABASE_URL ?? `sqlite:${path.join(dataDir, "covers-e2e.db")}`,
       RUST_LOG: "warn",
     },
   },

@@ -56,3 +56,8 @@ locked_wasm_bindgen_version() {
   awk '$0 == "name = \"wasm-bindgen\"" { getline; gsub(/[^0-9.]/, ""); print; exit }' \
     "$COVERS_ROOT/Cargo.lock"
 }
+
+# free_port: prints a TCP port that is free on 127.0.0.1 right now.
+free_port() {
+  node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+}

@@ -47,7 +47,12 @@ step "system packages"
 command -v cargo >/dev/null || die "Rust is missing: install rustup (https://rustup.rs) first"
 sys_pkgs=(pkg-config gzip brotli)
 command -v node >/dev/null && command -v npm >/dev/null || sys_pkgs+=(nodejs npm)
-[ $want_tests = 1 ] && sys_pkgs+=(chromium)
+if [ $want_tests = 1 ]; then
+  sys_pkgs+=(chromium)
+  # PostgreSQL's server binaries (initdb, pg_ctl) and btree_gist, for the
+  # throwaway clusters of the tests; no cluster of the package is used.
+  compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || sys_pkgs+=(postgresql)
+fi
 apt_install "${sys_pkgs[@]}"
 
 step "Rust target wasm32-unknown-unknown"

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Sets up the machine and runs every test: formatting and lints, the Rust
-# tests (domain, database, HTTP router, server process), then the end-to-end
-# tests in Chromium against a freshly built server on a free port with a
-# throwaway database. Exits non-zero on any failure.
+# tests (domain, database, HTTP router, server process) on SQLite and again
+# on a throwaway PostgreSQL cluster, then the end-to-end tests in Chromium
+# against a freshly built server on a free port, once on each engine.
+# Exits non-zero on any failure.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+source "$COVERS_ROOT/scripts/postgres.sh"
 cd "$COVERS_ROOT"
 
 bash scripts/setup.sh --tests
@@ -20,21 +22,31 @@ cargo fmt --all --check
 step "lints (cargo clippy)"
 cargo clippy --locked --all-targets -- -D warnings
 
-step "Rust tests"
+work=$(mktemp -d)
+trap 'pg_stop; rm -rf "$work"' EXIT
+
+step "Rust tests (SQLite)"
 cargo test --locked
+
+step "Rust tests (PostgreSQL)"
+pg_start
+# The database tests make a database of their own in this cluster.
+COVERS_TEST_POSTGRES="$COVERS_PG_URL" cargo test --locked -p server
 
 step "build the site and the server for the end-to-end tests"
 bash scripts/build.sh --debug
 
-step "end-to-end tests (Playwright, Chromium)"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-export COVERS_E2E_PORT
-COVERS_E2E_PORT=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 export COVERS_E2E_SERVER="$COVERS_ROOT/target/debug/covers"
 export COVERS_E2E_DATA_DIR="$work"
 export COVERS_E2E_SITE_ROOT="$COVERS_ROOT/target/site"
-(cd end2end && npx --no-install playwright test)
+
+step "end-to-end tests on SQLite (Playwright, Chromium)"
+(cd end2end && COVERS_E2E_PORT=$(free_port) npx --no-install playwright test)
+
+step "end-to-end tests on PostgreSQL (Playwright, Chromium)"
+e2e_db=$(pg_createdb covers_e2e)
+(cd end2end && COVERS_E2E_PORT=$(free_port) COVERS_E2E_DATABASE_URL="$e2e_db" \
+  npx --no-install playwright test)
 
 step_done
 log "all tests passed"

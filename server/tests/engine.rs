@@ -39,10 +39,10 @@ async fn overlapping_holds(t: &TestDb) -> i64 {
 /// The most seats held at once (the load only rises where a hold starts).
 async fn peak_held_seats(t: &TestDb) -> i64 {
     let peak: Option<i64> = sqlx::query_scalar(
-        "SELECT MAX(load) FROM (SELECT (SELECT SUM(t.capacity) FROM reservation_tables h \
+        "SELECT MAX(load) FROM (SELECT (SELECT CAST(SUM(t.capacity) AS BIGINT) FROM reservation_tables h \
          JOIN tables t ON t.id = h.table_id WHERE h.active = 1 \
          AND h.start_at <= p.start_at AND p.start_at < h.hold_until) AS load \
-         FROM reservation_tables p WHERE p.active = 1)",
+         FROM reservation_tables p WHERE p.active = 1) AS loads",
     )
     .fetch_one(t.db.reader())
     .await

@@ -2,6 +2,8 @@
 //! server-rendered pages, static files and errors. The tests run on a
 //! multi-threaded runtime, as `covers` itself does.
 
+mod common;
+
 use app::server::{AppState, Db};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -15,13 +17,17 @@ struct TestApp {
 }
 
 impl TestApp {
-    /// A router on a fresh SQLite file, serving a site root with one file.
+    /// A router on a fresh database (SQLite, or PostgreSQL when the tests
+    /// are given one), serving a site root with one file.
     async fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let site = dir.path().join("site");
         std::fs::create_dir_all(site.join("pkg")).unwrap();
         std::fs::write(site.join("pkg/covers_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
-        let db_url = format!("sqlite:{}", dir.path().join("covers.db").display());
+        let db_url = match std::env::var("COVERS_TEST_POSTGRES") {
+            Ok(server) => common::fresh_postgres_database(&server).await,
+            Err(_) => format!("sqlite:{}", dir.path().join("covers.db").display()),
+        };
         let site_root = site.display().to_string();
         let config = Config::from_lookup(|name| match name {
             "LEPTOS_SITE_ROOT" => Some(site_root.clone()),

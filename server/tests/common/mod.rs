@@ -15,24 +15,31 @@ pub fn now() -> DateTime<Utc> {
     NOW.parse().unwrap()
 }
 
-/// A service on a new SQLite file in a temporary directory.
+/// A service on a database of its own: a new SQLite file in a temporary
+/// directory or, when `COVERS_TEST_POSTGRES` names a PostgreSQL server (the
+/// test command starts one), a new database there.
 pub struct TestDb {
     pub service: Service,
     pub db: Db,
     pub dir: tempfile::TempDir,
+    url: String,
 }
 
 impl TestDb {
     pub async fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite:{}", dir.path().join("covers.db").display());
+        let url = match std::env::var("COVERS_TEST_POSTGRES") {
+            Ok(server) => fresh_postgres_database(&server).await,
+            Err(_) => format!("sqlite:{}", dir.path().join("covers.db").display()),
+        };
         let db = Db::connect(Some(&url)).await.unwrap();
         let service = Service::new(db.clone()).with_clock(Arc::new(now));
-        Self { service, db, dir }
+        Self { service, db, dir, url }
     }
 
+    /// The database's URL, for a second connection to the same data.
     pub fn url(&self) -> String {
-        format!("sqlite:{}", self.dir.path().join("covers.db").display())
+        self.url.clone()
     }
 
     /// A restaurant in UTC open every day 12:00–22:00, with the given tables.
@@ -129,4 +136,18 @@ pub fn table(seats: i64, label: &str, join_group: Option<&str>, walk_in_only: bo
         walk_in_only: Some(walk_in_only),
         ..Default::default()
     }
+}
+
+/// Creates an empty database on the PostgreSQL server at `server_url` (a
+/// superuser's URL) and answers its URL.
+pub async fn fresh_postgres_database(server_url: &str) -> String {
+    use sqlx::Connection;
+
+    sqlx::any::install_default_drivers();
+    let name = format!("covers_test_{}", uuid::Uuid::now_v7().simple());
+    let mut admin = sqlx::AnyConnection::connect(server_url).await.unwrap();
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.unwrap();
+    admin.close().await.unwrap();
+    let (base, _) = server_url.rsplit_once('/').expect("a URL with a database name");
+    format!("{base}/{name}")
 }
