@@ -1,7 +1,9 @@
 # Throwaway PostgreSQL clusters for the tests. Source it after lib.sh.
 #
 #   pg_start    starts a cluster in a new temporary directory on a free port,
-#               and exports COVERS_PG_URL (its superuser, database postgres)
+#               and exports COVERS_PG_URL (its superuser, database postgres),
+#               and COVERS_PG_BIN, COVERS_PG_DIR and COVERS_PG_OPTIONS (for
+#               the tests that restart it)
 #   pg_createdb NAME   creates a database and prints its URL
 #   pg_stop     stops the cluster and removes its directory
 #
@@ -30,15 +32,16 @@ pg_start() {
     { cat "$COVERS_PG_DIR/initdb.log" >&2; die "initdb failed"; }
   # A test cluster: no durability settings worth their cost, enough connections
   # for the tests that run side by side.
+  COVERS_PG_OPTIONS="-p $port -k $COVERS_PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off \
+-c synchronous_commit=off -c full_page_writes=off -c max_connections=400"
   _pg_as_owner "$bin/pg_ctl" -D "$COVERS_PG_DIR/data" -l "$COVERS_PG_DIR/server.log" -w \
-    -o "-p $port -k $COVERS_PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off \
-        -c synchronous_commit=off -c full_page_writes=off -c max_connections=400" \
-    start >/dev/null ||
+    -o "$COVERS_PG_OPTIONS" start >/dev/null ||
     { cat "$COVERS_PG_DIR/server.log" >&2; die "PostgreSQL did not start"; }
   COVERS_PG_BIN=$bin
   COVERS_PG_PORT=$port
   COVERS_PG_URL="postgres://covers@127.0.0.1:$port/postgres"
-  export COVERS_PG_DIR COVERS_PG_BIN COVERS_PG_PORT COVERS_PG_URL
+  # The fault tests stop and start this cluster with the same options.
+  export COVERS_PG_DIR COVERS_PG_BIN COVERS_PG_PORT COVERS_PG_URL COVERS_PG_OPTIONS
   log "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on port $port"
 }
 

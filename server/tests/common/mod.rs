@@ -1,6 +1,8 @@
 //! Shared fixtures: a fresh SQLite file per test and a clock fixed in time.
 #![allow(dead_code)]
 
+pub mod load;
+
 use std::sync::Arc;
 
 use app::model::{CreatedRestaurant, NewReservation, NewRestaurant, NewTable, Table};
