@@ -507,27 +507,40 @@ async fn a_hot_evening_of_mixed_parties_never_holds_a_table_twice() {
         (seed >> 33) % n
     };
     let mut tasks = Vec::new();
+    let mut asked = Vec::new();
     for i in 0..80 {
         let party = 1 + next(10) as i64;
         let start =
             ["17:00", "17:30", "18:00", "18:30", "19:00", "19:30", "20:00"][next(7) as usize];
+        asked.push((party, start.to_string()));
         let mut request = booking(&id, &format!("{DAY}T{start}"), party);
         request.name = Some(format!("Guest {i}"));
         let service = t.service.clone();
         tasks.push(tokio::spawn(async move { service.book(request).await }));
     }
     let mut booked = Vec::new();
-    for task in tasks {
+    let mut refused = Vec::new();
+    for (task, asked) in tasks.into_iter().zip(asked) {
         match task.await.unwrap() {
             Ok(r) => booked.push(r),
-            Err(ServiceError::SlotUnavailable { .. }) => {}
+            Err(ServiceError::SlotUnavailable { .. }) => refused.push(asked),
             Err(other) => panic!("unexpected outcome: {other:?}"),
         }
     }
-    assert!(booked.len() >= 8, "the room filled up: {} bookings", booked.len());
+    assert!(!booked.is_empty() && !refused.is_empty(), "the evening filled up");
+    // Every refusal was real: nothing was cancelled, so the room is at least
+    // as full now, and none of the refused parties can be seated then.
+    for (party, start) in &refused {
+        let listed = t.service.slots(&id, DAY, Some(&party.to_string()), true).await.unwrap();
+        assert!(
+            !listed.slots.iter().any(|s| &s.local_time == start),
+            "a party of {party} was refused at {start}, yet it fits"
+        );
+    }
     // 26 bookable seats, 10% kept for walk-ins: at most 23 held online.
     assert!(peak_held_seats(&t).await <= 23);
-    assert!(booked.iter().any(|r| r.tables.len() > 1), "some parties sat at joined tables");
+    // Parties larger than any single table sat at tables pushed together.
+    assert!(booked.iter().filter(|r| r.party_size > 6).all(|r| r.tables.len() > 1));
     assert_eq!(overlapping_holds(&t).await, 0);
     for r in &booked {
         let seats: u32 = r.tables.iter().map(|t| t.capacity as u32).sum();
