@@ -5,6 +5,7 @@
 pub mod api;
 pub mod config;
 pub mod error;
+pub mod telemetry;
 
 use std::time::Duration;
 
@@ -27,11 +28,13 @@ const HEALTH_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// Builds the whole HTTP application around `state`.
 pub fn router(state: AppState) -> Router {
+    telemetry::handle();
     let routes = generate_route_list(App);
     let context_state = state.clone();
     let shell_options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/metrics", get(telemetry::render))
         .nest("/api/v1", api::routes())
         .leptos_routes_with_context(
             &state,
@@ -43,6 +46,7 @@ pub fn router(state: AppState) -> Router {
         // preferred), or the app's own "not found" page.
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn(telemetry::track))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

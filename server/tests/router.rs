@@ -120,3 +120,21 @@ async fn html_is_compressed_for_clients_that_accept_it() {
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()[header::CONTENT_ENCODING], "gzip");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_count_and_time_requests_by_route() {
+    let app = TestApp::new().await;
+    app.get("/healthz").await;
+    app.get("/api/v1/restaurants/some-id").await;
+    let (status, headers, body) = app.get("/metrics").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/plain"));
+    assert!(
+        body.contains(r#"covers_http_requests_total{method="GET",route="/healthz",status="200"}"#),
+        "{body}"
+    );
+    // The route pattern, not the id, names the series.
+    assert!(body.contains(r#"route="/api/v1/restaurants/{id}",status="404""#), "{body}");
+    assert!(body.contains("covers_http_request_duration_seconds_bucket"), "{body}");
+    assert!(body.contains(r#"covers_db_connections{pool="writer",state="open"}"#), "{body}");
+}

@@ -1106,6 +1106,7 @@ impl Service {
         let mut reservation = load_reservation(&mut tx, &id, &restaurant).await?;
         tx.commit().await?;
         tracing::info!(reservation = %id, restaurant = %restaurant_id, tables = %labels, party = party.get(), "reservation confirmed");
+        metrics::counter!("covers_bookings_total").increment(1);
         reservation.code = Some(code);
         Ok((reservation, false))
     }
@@ -1169,6 +1170,7 @@ impl Service {
                 };
                 record(&mut tx, id, now, by, Some(Status::Cancelled), &change).await?;
                 tracing::info!(reservation = %id, by, "reservation cancelled");
+                metrics::counter!("covers_cancellations_total", "by" => by).increment(1);
             }
             other => {
                 return Err(ServiceError::InvalidTransition(format!(
@@ -1263,6 +1265,7 @@ impl Service {
             }
             record(&mut tx, id, now, "owner", Some(to), &text).await?;
             tracing::info!(reservation = %id, from = from.as_str(), to = to.as_str(), "status changed");
+            metrics::counter!("covers_status_changes_total", "to" => to.as_str()).increment(1);
         }
         let reservation = load_reservation(&mut tx, id, &restaurant).await?;
         tx.commit().await?;
@@ -1574,6 +1577,7 @@ fn refusal(
             .into_iter()
             .map(|s| restaurant.local(s.start))
             .collect();
+    metrics::counter!("covers_booking_conflicts_total", "found_by" => "engine").increment(1);
     let message = if ask.tables.is_some() {
         "that table is already booked at that time".to_string()
     } else {
@@ -1611,6 +1615,7 @@ async fn replay(
     let mut reservation = load_reservation(conn, &reservation_id, &restaurant).await?;
     reservation.code = secrets::unseal(&sealed, key);
     tracing::info!(reservation = %reservation_id, "idempotent retry answered");
+    metrics::counter!("covers_idempotent_replays_total").increment(1);
     Ok(Some(reservation))
 }
 
@@ -1640,6 +1645,8 @@ async fn hold_tables(
         match held {
             Err(err) if is_overlap(&err) => {
                 tracing::warn!(reservation = %reservation_id, table = %table.id, "overlap refused by the database");
+                metrics::counter!("covers_booking_conflicts_total", "found_by" => "database")
+                    .increment(1);
                 return Err(ServiceError::SlotUnavailable {
                     message: "that table is already booked at that time".into(),
                     alternatives: Vec::new(),

@@ -1,0 +1,680 @@
+//! `covers-bench`: a load benchmark of Covers through its public HTTP API.
+//!
+//! It starts a `covers` server on a fresh database (or uses `--url`),
+//! creates a restaurant of 20 tables, then for a fixed time runs *diners*
+//! (ask for a hot evening slot, book the first free table, sometimes cancel
+//! their oldest booking) and *browsers* (ask for availability only). It
+//! prints throughput and latency per operation, checks the database for
+//! double bookings and lost bookings, and measures two limits on the same
+//! machine: the bare booking transaction without HTTP, and an empty axum
+//! handler. Its figures are printed, never asserted.
+
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use app::model::{NewReservation, NewRestaurant, NewTable};
+use app::server::{Db, Service, ServiceError};
+use clap::Parser;
+use hdrhistogram::Histogram;
+use serde_json::{Value, json};
+use tokio::sync::Mutex;
+
+#[derive(Parser, Debug, Clone)]
+#[command(name = "covers-bench", about = "Load benchmark of Covers through its HTTP API")]
+struct Args {
+    /// A running Covers to measure, e.g. http://127.0.0.1:3000 (default: start one).
+    #[arg(long)]
+    url: Option<String>,
+    /// The `covers` binary to start.
+    #[arg(long, default_value = "target/release/covers")]
+    server: String,
+    /// The database of the server started here (default: a new SQLite file).
+    /// Also used for the checks and the bare transaction rate.
+    #[arg(long)]
+    database_url: Option<String>,
+    /// Connections that look for a table and book it.
+    #[arg(long, default_value_t = 16)]
+    diners: usize,
+    /// Connections that only ask for availability.
+    #[arg(long, default_value_t = 8)]
+    browsers: usize,
+    /// Seconds of load.
+    #[arg(long, default_value_t = 30)]
+    duration: u64,
+    /// Seed of every random choice.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Share of bookings after which a diner cancels their oldest booking.
+    #[arg(long, default_value_t = 0.2)]
+    cancel_share: f64,
+    /// Past reservations to store before the run (to show that the size of
+    /// the history does not slow availability down).
+    #[arg(long, default_value_t = 0)]
+    past: u64,
+    /// Seconds for each limit measurement (0 skips them).
+    #[arg(long, default_value_t = 5)]
+    limit_seconds: u64,
+}
+
+/// A small deterministic generator (xorshift), one per connection.
+struct Rng(u64);
+
+impl Rng {
+    fn new(seed: u64) -> Self {
+        Self(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+}
+
+/// Latencies and outcomes of one operation.
+struct Op {
+    name: &'static str,
+    latency: Histogram<u64>,
+    errors: u64,
+}
+
+impl Op {
+    fn new(name: &'static str) -> Self {
+        Self { name, latency: Histogram::new_with_bounds(1, 60_000_000, 3).unwrap(), errors: 0 }
+    }
+
+    fn record(&mut self, started: Instant) {
+        let micros = started.elapsed().as_micros().max(1) as u64;
+        self.latency.saturating_record(micros);
+    }
+}
+
+#[derive(Default)]
+struct Outcomes {
+    booked: Vec<String>,
+    rejected: u64,
+    cancelled: Vec<String>,
+}
+
+struct Server {
+    child: Option<Child>,
+    base: String,
+    database_url: Option<String>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(child) = &mut self.child {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+async fn start_server(args: &Args) -> Result<Server, String> {
+    if let Some(url) = &args.url {
+        return Ok(Server {
+            child: None,
+            base: url.trim_end_matches('/').to_string(),
+            database_url: args.database_url.clone(),
+            _dir: None,
+        });
+    }
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let database_url = args
+        .database_url
+        .clone()
+        .unwrap_or_else(|| format!("sqlite:{}", dir.path().join("bench.db").display()));
+    if args.past > 0 {
+        // Migrate and fill the history before the server starts.
+        let db = Db::connect(Some(&database_url)).await.map_err(|e| e.to_string())?;
+        store_past_reservations(&db, args.past).await?;
+        db.close().await;
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map_err(|e| e.to_string())?
+        .port();
+    let child = Command::new(&args.server)
+        .env("DATABASE_URL", &database_url)
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("LEPTOS_SITE_ROOT", dir.path())
+        .env("RUST_LOG", "error")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|e| {
+            format!("cannot start {}: {e} (build it: cargo build --release -p server)", args.server)
+        })?;
+    let server = Server {
+        child: Some(child),
+        base: format!("http://127.0.0.1:{port}"),
+        database_url: Some(database_url),
+        _dir: Some(dir),
+    };
+    let client = reqwest::Client::new();
+    for _ in 0..300 {
+        let up = client.get(format!("{}/healthz", server.base)).send().await;
+        if up.is_ok_and(|r| r.status() == 200) {
+            return Ok(server);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Err("the server did not come up".into())
+}
+
+/// Stores `count` past reservations (two hours apart on each of 20 tables
+/// of a restaurant of their own), straight into the database.
+async fn store_past_reservations(db: &Db, count: u64) -> Result<(), String> {
+    let service = Service::new(db.clone());
+    let created = service
+        .create_restaurant(NewRestaurant {
+            name: Some("Past Times".into()),
+            phone: Some("+33 1 23 45 67 89".into()),
+            ..Default::default()
+        })
+        .await
+        .map_err(|e| e.to_string())?;
+    let id = created.restaurant.id.clone();
+    let tables = service
+        .add_tables(
+            &id,
+            Some(&created.owner_key),
+            (0..20).map(|_| NewTable { capacity: Some(4), ..Default::default() }).collect(),
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    let now = chrono::Utc::now().timestamp();
+    let started = Instant::now();
+    let mut n = 0u64;
+    while n < count {
+        let mut tx = db.writer().begin().await.map_err(|e| e.to_string())?;
+        for _ in 0..5_000.min(count - n) {
+            let table = &tables[(n % 20) as usize].id;
+            let start = now - 86_400 - (n / 20) as i64 * 7_200;
+            let rid = format!("past-{n}");
+            sqlx::query(
+                "INSERT INTO reservations (id, restaurant_id, party_size, start_at, end_at, hold_until, \
+                 name, phone, status, code_hash, created_at, updated_at) \
+                 VALUES ($1, $2, 2, $3, $4, $4, 'Past Guest', '0612345678', 'completed', 'x', $3, $3)",
+            )
+            .bind(&rid)
+            .bind(&id)
+            .bind(start)
+            .bind(start + 5_400)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| e.to_string())?;
+            sqlx::query(
+                "INSERT INTO reservation_tables (reservation_id, table_id, restaurant_id, start_at, hold_until, active) \
+                 VALUES ($1, $2, $3, $4, $5, 0)",
+            )
+            .bind(&rid)
+            .bind(table)
+            .bind(&id)
+            .bind(start)
+            .bind(start + 5_400)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| e.to_string())?;
+            n += 1;
+        }
+        tx.commit().await.map_err(|e| e.to_string())?;
+    }
+    println!("stored {count} past reservations in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// The restaurant of the run: 20 tables of 2 to 8 seats, open 12:00–23:00,
+/// slots every 30 minutes, reservations of 90 minutes.
+async fn create_restaurant(
+    client: &reqwest::Client,
+    base: &str,
+    seed: u64,
+) -> Result<String, String> {
+    let hours: Vec<Value> = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+        .iter()
+        .map(|d| json!({"day": d, "open": "12:00", "close": "23:00"}))
+        .collect();
+    let created: Value = client
+        .post(format!("{base}/api/v1/restaurants"))
+        .json(&json!({
+            "name": "Bench Bistro", "phone": "+33 1 23 45 67 89", "timezone": "UTC",
+            "opening_hours": hours, "slot_minutes": 30, "duration_minutes": 90,
+        }))
+        .send()
+        .await
+        .map_err(|e| e.to_string())?
+        .json()
+        .await
+        .map_err(|e| e.to_string())?;
+    let id = created["id"].as_str().ok_or("no restaurant id")?.to_string();
+    let key = created["owner_key"].as_str().ok_or("no owner key")?;
+    let mut rng = Rng::new(seed);
+    let tables: Vec<Value> =
+        (1..=20).map(|i| json!({"capacity": 2 + rng.below(7), "label": format!("T{i}")})).collect();
+    let answer = client
+        .post(format!("{base}/api/v1/restaurants/{id}/tables"))
+        .bearer_auth(key)
+        .json(&json!({ "tables": tables }))
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    if answer.status() != 201 {
+        return Err(format!("adding tables answered {}", answer.status()));
+    }
+    Ok(id)
+}
+
+const HOT_TIMES: [&str; 3] = ["19:00", "19:30", "20:00"];
+
+/// A random hot evening in the next four weeks.
+fn evening(rng: &mut Rng) -> (String, &'static str) {
+    let date = chrono::Utc::now().date_naive() + chrono::Duration::days(1 + rng.below(28) as i64);
+    (date.to_string(), HOT_TIMES[rng.below(3) as usize])
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn diner(
+    client: reqwest::Client,
+    base: String,
+    restaurant: String,
+    seed: u64,
+    cancel_share: f64,
+    stop: Arc<AtomicBool>,
+    ops: Arc<Mutex<(Op, Op, Op)>>,
+    outcomes: Arc<Mutex<Outcomes>>,
+) {
+    let mut rng = Rng::new(seed);
+    let mut mine: std::collections::VecDeque<(String, String)> = Default::default();
+    let mut n = 0u64;
+    while !stop.load(Ordering::Relaxed) {
+        n += 1;
+        let (date, time) = evening(&mut rng);
+        let party = 2 + rng.below(5);
+        let started = Instant::now();
+        let slots = client
+            .get(format!(
+                "{base}/api/v1/restaurants/{restaurant}/slots?date={date}&party_size={party}&available=true"
+            ))
+            .send()
+            .await;
+        let slots: Option<Value> = match slots {
+            Ok(r) if r.status() == 200 => r.json().await.ok(),
+            _ => None,
+        };
+        {
+            let mut ops = ops.lock().await;
+            ops.0.record(started);
+            if slots.is_none() {
+                ops.0.errors += 1;
+            }
+        }
+        let Some(slots) = slots else { continue };
+        let wanted = slots["slots"]
+            .as_array()
+            .and_then(|all| all.iter().find(|s| s["local_time"] == time))
+            .and_then(|s| s["tables"].as_array())
+            .and_then(|t| {
+                if t.len() == 1 { t[0]["table_id"].as_str().map(String::from) } else { None }
+            });
+        let Some(table) = wanted else { continue };
+        let started = Instant::now();
+        let booked = client
+            .post(format!("{base}/api/v1/reservations"))
+            .json(&json!({
+                "restaurant_id": restaurant, "start": format!("{date}T{time}"), "party_size": party,
+                "name": format!("Diner {seed}-{n}"), "phone": "+33 6 12 34 56 78", "table_id": table,
+            }))
+            .send()
+            .await;
+        let status = booked.as_ref().map(|r| r.status().as_u16()).unwrap_or(0);
+        let body: Option<Value> = match booked {
+            Ok(r) if status == 201 => r.json().await.ok(),
+            _ => None,
+        };
+        {
+            let mut ops = ops.lock().await;
+            ops.1.record(started);
+            if status != 201 && status != 409 {
+                ops.1.errors += 1;
+            }
+        }
+        match (status, body) {
+            (201, Some(body)) => {
+                let id = body["id"].as_str().unwrap_or_default().to_string();
+                let code = body["code"].as_str().unwrap_or_default().to_string();
+                outcomes.lock().await.booked.push(id.clone());
+                mine.push_back((id, code));
+            }
+            (409, _) => outcomes.lock().await.rejected += 1,
+            _ => {}
+        }
+        if (rng.below(1000) as f64) < cancel_share * 1000.0
+            && let Some((id, code)) = mine.pop_front()
+        {
+            let started = Instant::now();
+            let cancelled = client
+                .post(format!("{base}/api/v1/reservations/{id}/cancel"))
+                .header("X-Reservation-Code", code)
+                .send()
+                .await;
+            let ok = cancelled.is_ok_and(|r| r.status() == 200);
+            let mut ops = ops.lock().await;
+            ops.2.record(started);
+            if ok {
+                drop(ops);
+                outcomes.lock().await.cancelled.push(id);
+            } else {
+                ops.2.errors += 1;
+            }
+        }
+    }
+}
+
+async fn browser(
+    client: reqwest::Client,
+    base: String,
+    restaurant: String,
+    seed: u64,
+    stop: Arc<AtomicBool>,
+    op: Arc<Mutex<Op>>,
+) {
+    let mut rng = Rng::new(seed);
+    while !stop.load(Ordering::Relaxed) {
+        let (date, _) = evening(&mut rng);
+        let party = 1 + rng.below(8);
+        let started = Instant::now();
+        let answer = client
+            .get(format!(
+                "{base}/api/v1/restaurants/{restaurant}/slots?date={date}&party_size={party}"
+            ))
+            .send()
+            .await;
+        let ok = match answer {
+            Ok(r) => r.status() == 200 && r.bytes().await.is_ok(),
+            Err(_) => false,
+        };
+        let mut op = op.lock().await;
+        op.record(started);
+        if !ok {
+            op.errors += 1;
+        }
+    }
+}
+
+fn report(op: &Op, seconds: f64) {
+    let h = &op.latency;
+    let ms = |v: u64| v as f64 / 1000.0;
+    println!(
+        "  {:<14} {:>8} req {:>9.0} req/s   p50 {:>7.2} ms  p95 {:>7.2} ms  p99 {:>7.2} ms  max {:>8.2} ms  errors {}",
+        op.name,
+        h.len(),
+        h.len() as f64 / seconds,
+        ms(h.value_at_quantile(0.50)),
+        ms(h.value_at_quantile(0.95)),
+        ms(h.value_at_quantile(0.99)),
+        ms(h.max()),
+        op.errors
+    );
+}
+
+/// Bookings per second straight through the service (no HTTP), with the
+/// same number of concurrent bookers, on a restaurant of its own.
+async fn bare_booking_rate(
+    database_url: &str,
+    bookers: usize,
+    seconds: u64,
+) -> Result<f64, String> {
+    let db = Db::connect(Some(database_url)).await.map_err(|e| e.to_string())?;
+    let service = Service::new(db.clone());
+    let created = service
+        .create_restaurant(NewRestaurant {
+            name: Some("Bare Transactions".into()),
+            phone: Some("+33 1 23 45 67 89".into()),
+            opening_hours: Some(
+                ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+                    .iter()
+                    .map(|d| app::domain::PeriodSpec {
+                        day: d.to_string(),
+                        open: "00:00".into(),
+                        close: "24:00".into(),
+                    })
+                    .collect(),
+            ),
+            slot_minutes: Some(15),
+            duration_minutes: Some(15),
+            max_days_ahead: Some(730),
+            ..Default::default()
+        })
+        .await
+        .map_err(|e| e.to_string())?;
+    let id = created.restaurant.id.clone();
+    service
+        .add_tables(
+            &id,
+            Some(&created.owner_key),
+            (0..20).map(|_| NewTable { capacity: Some(4), ..Default::default() }).collect(),
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    let stop = Arc::new(AtomicBool::new(false));
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for b in 0..bookers {
+        let (service, id, stop) = (service.clone(), id.clone(), stop.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut done = 0u64;
+            let base = chrono::Utc::now().date_naive() + chrono::Duration::days(1);
+            let mut n = 0i64;
+            while !stop.load(Ordering::Relaxed) {
+                // Each booker walks its own quarter hours: every attempt is a full booking.
+                let minutes = (n * bookers as i64 + b as i64) * 15;
+                let day = base + chrono::Duration::days(minutes / 1440);
+                let at = format!("{day}T{:02}:{:02}", (minutes % 1440) / 60, minutes % 60);
+                n += 1;
+                let request = NewReservation {
+                    restaurant_id: Some(id.clone()),
+                    start: Some(at),
+                    party_size: Some(2),
+                    name: Some("Bare".into()),
+                    phone: Some("0612345678".into()),
+                    ..Default::default()
+                };
+                match service.book(request).await {
+                    Ok(_) | Err(ServiceError::SlotUnavailable { .. }) => done += 1,
+                    Err(_) => {}
+                }
+            }
+            done
+        }));
+    }
+    tokio::time::sleep(Duration::from_secs(seconds)).await;
+    stop.store(true, Ordering::Relaxed);
+    let mut total = 0;
+    for task in tasks {
+        total += task.await.unwrap_or(0);
+    }
+    db.close().await;
+    Ok(total as f64 / started.elapsed().as_secs_f64())
+}
+
+/// Requests per second to an axum handler that answers "ok", with the
+/// same client and number of connections as the run.
+async fn empty_handler_rate(connections: usize, seconds: u64) -> Result<f64, String> {
+    let app = axum::Router::new().route("/", axum::routing::get(|| async { "ok" }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(|e| e.to_string())?;
+    let base = format!("http://{}", listener.local_addr().map_err(|e| e.to_string())?);
+    let server = tokio::spawn(async move { axum::serve(listener, app).await });
+    let client = reqwest::Client::new();
+    let stop = Arc::new(AtomicBool::new(false));
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..connections {
+        let (client, base, stop) = (client.clone(), base.clone(), stop.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut done = 0u64;
+            while !stop.load(Ordering::Relaxed) {
+                if let Ok(r) = client.get(&base).send().await
+                    && r.bytes().await.is_ok()
+                {
+                    done += 1;
+                }
+            }
+            done
+        }));
+    }
+    tokio::time::sleep(Duration::from_secs(seconds)).await;
+    stop.store(true, Ordering::Relaxed);
+    let mut total = 0;
+    for task in tasks {
+        total += task.await.unwrap_or(0);
+    }
+    server.abort();
+    Ok(total as f64 / started.elapsed().as_secs_f64())
+}
+
+async fn check_database(
+    database_url: &str,
+    booked: &[String],
+    cancelled: &[String],
+) -> Result<(), String> {
+    let db = Db::connect(Some(database_url)).await.map_err(|e| e.to_string())?;
+    let overlaps: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM reservation_tables a JOIN reservation_tables b \
+         ON a.table_id = b.table_id AND a.reservation_id < b.reservation_id \
+         WHERE a.active = 1 AND b.active = 1 AND a.start_at < b.hold_until AND b.start_at < a.hold_until",
+    )
+    .fetch_one(db.reader())
+    .await
+    .map_err(|e| e.to_string())?;
+    let mut missing = 0;
+    for id in booked {
+        let found: Option<String> =
+            sqlx::query_scalar("SELECT status FROM reservations WHERE id = $1")
+                .bind(id)
+                .fetch_optional(db.reader())
+                .await
+                .map_err(|e| e.to_string())?;
+        let expected = if cancelled.contains(id) { "cancelled" } else { "confirmed" };
+        if found.as_deref() != Some(expected) {
+            missing += 1;
+        }
+    }
+    println!("checks");
+    println!("  tables held twice at overlapping times: {overlaps}");
+    println!("  201 answers not stored as answered:     {missing} of {}", booked.len());
+    db.close().await;
+    if overlaps == 0 && missing == 0 { Ok(()) } else { Err("the database checks failed".into()) }
+}
+
+#[tokio::main]
+async fn main() {
+    let args = Args::parse();
+    if let Err(err) = run(args).await {
+        eprintln!("covers-bench: {err}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(args: Args) -> Result<(), String> {
+    let server = start_server(&args).await?;
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(args.diners + args.browsers)
+        .build()
+        .map_err(|e| e.to_string())?;
+    let restaurant = create_restaurant(&client, &server.base, args.seed).await?;
+    println!(
+        "covers-bench: {} diners, {} browsers, {} s, seed {}, against {}{}",
+        args.diners,
+        args.browsers,
+        args.duration,
+        args.seed,
+        server.base,
+        server
+            .database_url
+            .as_deref()
+            .map(|u| format!(" ({})", u.split('@').next_back().unwrap_or(u)))
+            .unwrap_or_default()
+    );
+    let stop = Arc::new(AtomicBool::new(false));
+    let diner_ops =
+        Arc::new(Mutex::new((Op::new("availability"), Op::new("book"), Op::new("cancel"))));
+    let browser_op = Arc::new(Mutex::new(Op::new("browse")));
+    let outcomes = Arc::new(Mutex::new(Outcomes::default()));
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for d in 0..args.diners {
+        tasks.push(tokio::spawn(diner(
+            client.clone(),
+            server.base.clone(),
+            restaurant.clone(),
+            args.seed.wrapping_add(d as u64 * 7919),
+            args.cancel_share,
+            stop.clone(),
+            diner_ops.clone(),
+            outcomes.clone(),
+        )));
+    }
+    for b in 0..args.browsers {
+        tasks.push(tokio::spawn(browser(
+            client.clone(),
+            server.base.clone(),
+            restaurant.clone(),
+            args.seed.wrapping_add(1_000_003 + b as u64 * 104_729),
+            stop.clone(),
+            browser_op.clone(),
+        )));
+    }
+    tokio::time::sleep(Duration::from_secs(args.duration)).await;
+    stop.store(true, Ordering::Relaxed);
+    for task in tasks {
+        let _ = task.await;
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    let (availability, book, cancel) = &*diner_ops.lock().await;
+    let browse = &*browser_op.lock().await;
+    let outcomes = outcomes.lock().await;
+    let total = availability.latency.len()
+        + book.latency.len()
+        + cancel.latency.len()
+        + browse.latency.len();
+    println!("results over {seconds:.1} s");
+    println!("  all requests   {total:>8} req {:>9.0} req/s", total as f64 / seconds);
+    for op in [availability, book, cancel, browse] {
+        report(op, seconds);
+    }
+    println!(
+        "  bookings: {} made, {} rejected (slot taken), {} cancelled; errors: {}",
+        outcomes.booked.len(),
+        outcomes.rejected,
+        outcomes.cancelled.len(),
+        availability.errors + book.errors + cancel.errors + browse.errors
+    );
+    let booking_rate = book.latency.len() as f64 / seconds;
+    let checked = match &server.database_url {
+        Some(url) => check_database(url, &outcomes.booked, &outcomes.cancelled).await,
+        None => {
+            println!("checks: skipped (give --database-url to check the database of --url)");
+            Ok(())
+        }
+    };
+    if args.limit_seconds > 0 {
+        println!("limits on this machine");
+        if let Some(url) = &server.database_url {
+            let bare = bare_booking_rate(url, args.diners, args.limit_seconds).await?;
+            println!("  bare booking transaction (no HTTP): {bare:>9.0} bookings/s");
+            println!(
+                "  Covers' booking requests in the run: {booking_rate:>9.0} /s = {:.0}% of the bare rate (while also serving availability)",
+                100.0 * booking_rate / bare
+            );
+        }
+        let empty = empty_handler_rate(args.diners + args.browsers, args.limit_seconds).await?;
+        println!("  empty axum handler:                 {empty:>9.0} req/s");
+    }
+    checked
+}
