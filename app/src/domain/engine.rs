@@ -500,7 +500,7 @@ pub fn seat<'t>(
     if online && slot.start < now + Duration::minutes(notice as i64) {
         return Err(Unavailable::Notice { minutes: notice });
     }
-    if online {
+    if online && !within_limit_at_a_glance(policy, tables, ask.party) {
         let limit = policy.party_limit(tables);
         if ask.party.get() > limit {
             return Err(Unavailable::PartyTooLarge { limit });
@@ -548,6 +548,15 @@ pub fn seat<'t>(
         })
         .expect("at least the first");
     Ok(best.tables.clone())
+}
+
+/// Whether the party is surely within the online limit: no larger than the
+/// restaurant's own limit and than some single table offered online. (The
+/// full limit, with joined tables, is computed only when this fails; the
+/// slot lists ask this for every slot and table.)
+fn within_limit_at_a_glance(policy: &Policy, tables: &[TableInfo], party: PartySize) -> bool {
+    policy.rules.max_party_size.is_none_or(|max| party.get() <= max)
+        && tables.iter().any(|t| !t.walk_in_only && t.seats.fits(party))
 }
 
 /// The seating a booker asked for by naming tables.
