@@ -148,6 +148,10 @@ async fn booking_assigns_the_smallest_table_and_refuses_a_taken_slot_with_altern
     assert_eq!(first.end.to_rfc3339(), "2026-12-04T20:00:00+00:00");
     let code = first.code.clone().expect("the code is shown on creation");
     assert_eq!(code.len(), 10);
+    // The answer to the booking is exactly what is stored.
+    let stored =
+        t.service.reservation(&first.id, &Caller::Diner { code: code.clone() }).await.unwrap();
+    assert_eq!(stored, app::model::Reservation { code: None, ..first.clone() });
 
     let second = t.service.book(booking(id, "2026-12-04T19:00", 2)).await.unwrap();
     assert_eq!(second.tables[0].id, tables[0].id);

@@ -1103,12 +1103,35 @@ impl Service {
             .execute(&mut *tx)
             .await?;
         }
-        let mut reservation = load_reservation(&mut tx, &id, &restaurant).await?;
         tx.commit().await?;
         tracing::info!(reservation = %id, restaurant = %restaurant_id, tables = %labels, party = party.get(), "reservation confirmed");
         metrics::counter!("covers_bookings_total").increment(1);
-        reservation.code = Some(code);
-        Ok((reservation, false))
+        // The answer is what was just written; no need to read it back.
+        let mut tables: Vec<HeldTable> = seated.iter().map(|t| held_table(t)).collect();
+        tables.sort_by(|a, b| natural_cmp(&a.label, &b.label));
+        Ok((
+            Reservation {
+                id,
+                restaurant_id: restaurant.id.clone(),
+                restaurant_name: restaurant.name.clone(),
+                status: Status::Confirmed,
+                start: restaurant.local(slot.start),
+                end: restaurant.local(slot.end),
+                party_size: party.get(),
+                tables,
+                name: name.as_str().to_string(),
+                phone: phone.as_str().to_string(),
+                email: email.as_ref().map(|e| e.as_str().to_string()),
+                notes: notes.as_str().to_string(),
+                created_at: restaurant.local_secs(ts),
+                updated_at: restaurant.local_secs(ts),
+                cancelled_at: None,
+                cancelled_by: None,
+                cancel_reason: None,
+                code: Some(code),
+            },
+            false,
+        ))
     }
 
     /// A reservation, for its diner (with the code) or the restaurant's owner.
