@@ -461,12 +461,9 @@ async fn bare_booking_rate(
         )
         .await
         .map_err(|e| e.to_string())?;
-    let stop = Arc::new(AtomicBool::new(false));
-    let started = Instant::now();
-    let mut tasks = Vec::new();
-    for b in 0..bookers {
-        let (service, id, stop) = (service.clone(), id.clone(), stop.clone());
-        tasks.push(tokio::spawn(async move {
+    let rate = per_second(bookers, seconds, move |b, stop| {
+        let (service, id) = (service.clone(), id.clone());
+        async move {
             let mut done = 0u64;
             let base = chrono::Utc::now().date_naive() + chrono::Duration::days(1);
             let mut n = 0i64;
@@ -490,16 +487,31 @@ async fn bare_booking_rate(
                 }
             }
             done
-        }));
-    }
+        }
+    })
+    .await;
+    db.close().await;
+    Ok(rate)
+}
+
+/// Runs `workers` copies of a loop for `seconds` (each gets its index and
+/// the flag that ends it, and counts what it did); answers the count per
+/// second.
+async fn per_second<F, Fut>(workers: usize, seconds: u64, work: F) -> f64
+where
+    F: Fn(usize, Arc<AtomicBool>) -> Fut,
+    Fut: std::future::Future<Output = u64> + Send + 'static,
+{
+    let stop = Arc::new(AtomicBool::new(false));
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..workers).map(|w| tokio::spawn(work(w, stop.clone()))).collect();
     tokio::time::sleep(Duration::from_secs(seconds)).await;
     stop.store(true, Ordering::Relaxed);
     let mut total = 0;
     for task in tasks {
         total += task.await.unwrap_or(0);
     }
-    db.close().await;
-    Ok(total as f64 / started.elapsed().as_secs_f64())
+    total as f64 / started.elapsed().as_secs_f64()
 }
 
 /// Requests per second to an axum handler that answers "ok", with the
@@ -510,12 +522,9 @@ async fn empty_handler_rate(connections: usize, seconds: u64) -> Result<f64, Str
     let base = format!("http://{}", listener.local_addr().map_err(|e| e.to_string())?);
     let server = tokio::spawn(async move { axum::serve(listener, app).await });
     let client = reqwest::Client::new();
-    let stop = Arc::new(AtomicBool::new(false));
-    let started = Instant::now();
-    let mut tasks = Vec::new();
-    for _ in 0..connections {
-        let (client, base, stop) = (client.clone(), base.clone(), stop.clone());
-        tasks.push(tokio::spawn(async move {
+    let rate = per_second(connections, seconds, move |_, stop| {
+        let (client, base) = (client.clone(), base.clone());
+        async move {
             let mut done = 0u64;
             while !stop.load(Ordering::Relaxed) {
                 if let Ok(r) = client.get(&base).send().await
@@ -525,16 +534,11 @@ async fn empty_handler_rate(connections: usize, seconds: u64) -> Result<f64, Str
                 }
             }
             done
-        }));
-    }
-    tokio::time::sleep(Duration::from_secs(seconds)).await;
-    stop.store(true, Ordering::Relaxed);
-    let mut total = 0;
-    for task in tasks {
-        total += task.await.unwrap_or(0);
-    }
+        }
+    })
+    .await;
     server.abort();
-    Ok(total as f64 / started.elapsed().as_secs_f64())
+    Ok(rate)
 }
 
 async fn check_database(

@@ -23,6 +23,30 @@ fn postgres_server() -> String {
     )
 }
 
+/// Three `covers` processes on a new PostgreSQL database, with a busy restaurant.
+struct Cluster {
+    db: Db,
+    _dir: tempfile::TempDir,
+    instances: Vec<Instance>,
+    bases: Vec<String>,
+    restaurant: String,
+}
+
+impl Cluster {
+    async fn start() -> Self {
+        let url = common::fresh_postgres_database(&postgres_server()).await;
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::connect(Some(&url)).await.unwrap();
+        let mut instances = Vec::new();
+        for name in ["a", "b", "c"] {
+            instances.push(Instance::start(&url, dir.path(), name).await);
+        }
+        let bases: Vec<String> = instances.iter().map(|i| i.base.clone()).collect();
+        let (restaurant, _) = busy_restaurant(&bases[0]).await;
+        Self { db, _dir: dir, instances, bases, restaurant }
+    }
+}
+
 fn count(attempts: &[Attempt], status: u16) -> usize {
     attempts.iter().filter(|a| a.status == Some(status)).count()
 }
@@ -30,15 +54,7 @@ fn count(attempts: &[Attempt], status: u16) -> usize {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 #[ignore = "needs PostgreSQL; scripts/test.sh runs it"]
 async fn three_instances_on_one_postgres_database_never_double_book() {
-    let url = common::fresh_postgres_database(&postgres_server()).await;
-    let dir = tempfile::tempdir().unwrap();
-    let db = Db::connect(Some(&url)).await.unwrap();
-    let mut instances = Vec::new();
-    for name in ["a", "b", "c"] {
-        instances.push(Instance::start(&url, dir.path(), name).await);
-    }
-    let bases: Vec<String> = instances.iter().map(|i| i.base.clone()).collect();
-    let (restaurant, _) = busy_restaurant(&bases[0]).await;
+    let Cluster { db, _dir, instances: _running, bases, restaurant } = Cluster::start().await;
     let done = Arc::new(AtomicUsize::new(0));
     let attempts = evening_load(bases, restaurant, evening_date(), 300, 30, done).await;
 
@@ -56,15 +72,7 @@ async fn three_instances_on_one_postgres_database_never_double_book() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 #[ignore = "needs PostgreSQL; scripts/test.sh runs it"]
 async fn killing_one_instance_mid_load_loses_no_acknowledged_booking() {
-    let url = common::fresh_postgres_database(&postgres_server()).await;
-    let dir = tempfile::tempdir().unwrap();
-    let db = Db::connect(Some(&url)).await.unwrap();
-    let mut instances = Vec::new();
-    for name in ["a", "b", "c"] {
-        instances.push(Instance::start(&url, dir.path(), name).await);
-    }
-    let bases: Vec<String> = instances.iter().map(|i| i.base.clone()).collect();
-    let (restaurant, _) = busy_restaurant(&bases[0]).await;
+    let Cluster { db, _dir, mut instances, bases, restaurant } = Cluster::start().await;
     let done = Arc::new(AtomicUsize::new(0));
     let load = tokio::spawn(evening_load(bases, restaurant, evening_date(), 300, 30, done.clone()));
     while done.load(Ordering::SeqCst) < 100 {
