@@ -4,6 +4,11 @@
 use server::config::Config;
 use tracing_subscriber::EnvFilter;
 
+// Answering a request allocates many small strings and vectors; mimalloc
+// serves them faster than the system allocator (measured with covers-bench).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
