@@ -548,18 +548,19 @@ impl Service {
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = Result<T>>,
     {
-        for tries in 0..WRITE_ATTEMPTS {
+        let mut tries = 1;
+        loop {
             match attempt().await {
-                Err(ServiceError::Retry) if tries + 1 < WRITE_ATTEMPTS => {
+                Err(ServiceError::Retry) if tries < WRITE_ATTEMPTS => {
                     use rand::Rng;
-                    let pause = rand::rng().random_range(5..50u64) * (tries as u64 + 1);
+                    let pause = rand::rng().random_range(5..50u64) * tries as u64;
                     tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
+                    tries += 1;
                 }
                 Err(ServiceError::Retry) => return Err(ServiceError::Unavailable),
                 other => return other,
             }
         }
-        Err(ServiceError::Unavailable)
     }
 
     // ----------------------------------------------------------------- restaurants
@@ -1103,35 +1104,12 @@ impl Service {
             .execute(&mut *tx)
             .await?;
         }
+        let mut reservation = load_reservation(&mut tx, &id, &restaurant).await?;
         tx.commit().await?;
         tracing::info!(reservation = %id, restaurant = %restaurant_id, tables = %labels, party = party.get(), "reservation confirmed");
         metrics::counter!("covers_bookings_total").increment(1);
-        // The answer is what was just written; no need to read it back.
-        let mut tables: Vec<HeldTable> = seated.iter().map(|t| held_table(t)).collect();
-        tables.sort_by(|a, b| natural_cmp(&a.label, &b.label));
-        Ok((
-            Reservation {
-                id,
-                restaurant_id: restaurant.id.clone(),
-                restaurant_name: restaurant.name.clone(),
-                status: Status::Confirmed,
-                start: restaurant.local(slot.start),
-                end: restaurant.local(slot.end),
-                party_size: party.get(),
-                tables,
-                name: name.as_str().to_string(),
-                phone: phone.as_str().to_string(),
-                email: email.as_ref().map(|e| e.as_str().to_string()),
-                notes: notes.as_str().to_string(),
-                created_at: restaurant.local_secs(ts),
-                updated_at: restaurant.local_secs(ts),
-                cancelled_at: None,
-                cancelled_by: None,
-                cancel_reason: None,
-                code: Some(code),
-            },
-            false,
-        ))
+        reservation.code = Some(code);
+        Ok((reservation, false))
     }
 
     /// A reservation, for its diner (with the code) or the restaurant's owner.
