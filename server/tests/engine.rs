@@ -12,6 +12,7 @@ use app::domain::DurationRule;
 use app::model::{NewRestaurant, NewTable, ReservationChanges, Status, StatusChange};
 use app::server::{Service, ServiceError};
 use chrono::Duration;
+use common::load::overlapping_holds;
 use common::{TestDb, booking, fields, table};
 
 const DAY: &str = "2026-12-04";
@@ -22,18 +23,6 @@ fn status(to: &str) -> StatusChange {
 
 fn labels(r: &app::model::Reservation) -> Vec<String> {
     r.tables.iter().map(|t| t.label.clone()).collect()
-}
-
-/// How many pairs of active holds on one table overlap (always 0).
-async fn overlapping_holds(t: &TestDb) -> i64 {
-    sqlx::query_scalar(
-        "SELECT COUNT(*) FROM reservation_tables a JOIN reservation_tables b \
-         ON a.table_id = b.table_id AND a.reservation_id < b.reservation_id \
-         WHERE a.active = 1 AND b.active = 1 AND a.start_at < b.hold_until AND b.start_at < a.hold_until",
-    )
-    .fetch_one(t.db.reader())
-    .await
-    .unwrap()
 }
 
 /// The most seats held at once (the load only rises where a hold starts).
@@ -321,7 +310,7 @@ async fn owners_walk_reservations_through_their_statuses_with_a_history() {
     let revived = t.service.set_status(&next.id, key, status("confirmed")).await.unwrap();
     assert_eq!(revived.status, Status::Confirmed);
     assert_eq!(revived.cancelled_at, None);
-    assert_eq!(overlapping_holds(&t).await, 0);
+    assert_eq!(overlapping_holds(&t.db).await, 0);
     // The no-show turns up after all: seating them now needs the table back.
     let late = t.service.set_status(&taker.id, key, status("seated")).await.unwrap_err();
     assert!(matches!(late, ServiceError::SlotUnavailable { .. }));
@@ -389,7 +378,7 @@ async fn owners_move_reservations_and_the_guard_still_holds() {
             .change
             .starts_with("Moved from Fri 4 Dec 19:00, 2 people, T1 to Fri 4 Dec 20:00")
     );
-    assert_eq!(overlapping_holds(&t).await, 0);
+    assert_eq!(overlapping_holds(&t.db).await, 0);
     // A cancelled reservation is brought back before it is moved.
     t.service.set_status(&r.id, key, status("cancelled")).await.unwrap();
     let gone =
@@ -476,7 +465,7 @@ async fn the_autumn_repeat_is_offered_once_and_never_held_twice() {
             t.service.book(booking(&id, &start, 2)).await.unwrap();
         }
     }
-    assert_eq!(overlapping_holds(&t).await, 0);
+    assert_eq!(overlapping_holds(&t.db).await, 0);
     assert!(t.service.slots(&id, "2027-11-07", Some("2"), true).await.unwrap().slots.is_empty());
 }
 
@@ -541,7 +530,7 @@ async fn a_hot_evening_of_mixed_parties_never_holds_a_table_twice() {
     assert!(peak_held_seats(&t).await <= 23);
     // Parties larger than any single table sat at tables pushed together.
     assert!(booked.iter().filter(|r| r.party_size > 6).all(|r| r.tables.len() > 1));
-    assert_eq!(overlapping_holds(&t).await, 0);
+    assert_eq!(overlapping_holds(&t.db).await, 0);
     for r in &booked {
         let seats: u32 = r.tables.iter().map(|t| t.capacity as u32).sum();
         assert!(seats >= r.party_size as u32, "{} seats for {}", seats, r.party_size);
@@ -640,7 +629,7 @@ mod listing_and_booking_agree {
             }
         }
         // Every reservation fits its tables and the rules.
-        prop_assert_eq!(overlapping_holds(&t).await, 0);
+        prop_assert_eq!(overlapping_holds(&t.db).await, 0);
         for rid in &made {
             let r = t
                 .service

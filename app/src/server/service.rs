@@ -854,12 +854,10 @@ impl Service {
         let mut conn = self.db.reader().acquire().await?;
         let restaurant = load_restaurant(&mut conn, restaurant_id).await?;
         let policy = &restaurant.policy;
-        let tables = bookable_tables(&mut conn, restaurant_id).await?;
         let now = self.now();
         let closed = policy.rules.closed_dates.binary_search(&date).is_ok();
         let grid = if closed { Vec::new() } else { policy.grid(date, party) };
-        let holds =
-            load_holds_for(&mut conn, restaurant_id, &grid, policy.rules.buffer(), None).await?;
+        let (tables, holds) = load_floor(&mut conn, &restaurant, &grid, None).await?;
         let floor = Floor { tables: &tables, holds: &holds };
         let slots = grid
             .iter()
@@ -912,10 +910,8 @@ impl Service {
         let restaurant = load_restaurant(&mut conn, restaurant_id).await?;
         authorize_owner(&mut conn, &restaurant, owner_key).await?;
         let policy = &restaurant.policy;
-        let tables = bookable_tables(&mut conn, restaurant_id).await?;
         let grid = policy.grid(date, Some(party));
-        let holds =
-            load_holds_for(&mut conn, restaurant_id, &grid, policy.rules.buffer(), None).await?;
+        let (tables, holds) = load_floor(&mut conn, &restaurant, &grid, None).await?;
         let floor = Floor { tables: &tables, holds: &holds };
         let now = self.now();
         let slots = grid
@@ -1037,10 +1033,8 @@ impl Service {
         let (date, slot) = policy
             .find_slot(start, Some(party))
             .ok_or_else(|| ServiceError::invalid("start", not_a_slot(policy.rules.slot_minutes)))?;
-        let tables = bookable_tables(&mut tx, restaurant_id).await?;
         let day = policy.grid(date, Some(party));
-        let holds =
-            load_holds_for(&mut tx, restaurant_id, &day, policy.rules.buffer(), None).await?;
+        let (tables, holds) = load_floor(&mut tx, &restaurant, &day, None).await?;
         let floor = Floor { tables: &tables, holds: &holds };
         let requested: Option<Vec<String>> = table_id.map(|id| vec![id.to_string()]);
         let ask = Ask { party, channel: Channel::Online, tables: requested.as_deref() };
@@ -1332,10 +1326,8 @@ impl Service {
         let (date, slot) = policy
             .find_slot(start, Some(party))
             .ok_or_else(|| ServiceError::invalid("start", not_a_slot(policy.rules.slot_minutes)))?;
-        let tables = bookable_tables(&mut tx, &restaurant.id).await?;
         let day = policy.grid(date, Some(party));
-        let holds =
-            load_holds_for(&mut tx, &restaurant.id, &day, policy.rules.buffer(), Some(id)).await?;
+        let (tables, holds) = load_floor(&mut tx, &restaurant, &day, Some(id)).await?;
         let floor = Floor { tables: &tables, holds: &holds };
         let ask = Ask { party, channel: Channel::Restaurant, tables: changes.table_ids.as_deref() };
         let now = self.now();
@@ -1754,6 +1746,21 @@ async fn load_tables(
 /// The tables online booking may give out.
 async fn bookable_tables(conn: &mut AnyConnection, restaurant_id: &str) -> Result<Vec<TableInfo>> {
     Ok(load_tables(conn, restaurant_id, false).await?.iter().filter_map(TableRow::info).collect())
+}
+
+/// What the engine needs to seat parties at the slots of `grid`: the
+/// restaurant's tables and the holds that can touch those slots (all but
+/// those of the reservation `except`, which is being moved).
+async fn load_floor(
+    conn: &mut AnyConnection,
+    restaurant: &RestaurantRecord,
+    grid: &[Slot],
+    except: Option<&str>,
+) -> Result<(Vec<TableInfo>, Vec<Hold>)> {
+    let tables = bookable_tables(conn, &restaurant.id).await?;
+    let holds =
+        load_holds_for(conn, &restaurant.id, grid, restaurant.rules().buffer(), except).await?;
+    Ok((tables, holds))
 }
 
 /// The active holds that can overlap any of `slots` (with the buffer): one

@@ -218,8 +218,7 @@ pub fn evening_date() -> String {
     (chrono::Utc::now() + chrono::Duration::days(3)).format("%Y-%m-%d").to_string()
 }
 
-/// How many pairs of active holds on one table overlap in the database at
-/// `database_url` (always 0).
+/// How many pairs of active holds on one table overlap in `db` (always 0).
 pub async fn overlapping_holds(db: &app::server::Db) -> i64 {
     sqlx::query_scalar(
         "SELECT COUNT(*) FROM reservation_tables a JOIN reservation_tables b \
