@@ -40,6 +40,10 @@ struct Args {
     /// Connections that only ask for availability.
     #[arg(long, default_value_t = 8)]
     browsers: usize,
+    /// What browsers ask for: every table of every slot (`tables`), or the
+    /// tables free for their party, the diners' question (`free`).
+    #[arg(long, value_enum, default_value_t = Browse::Tables)]
+    browse: Browse,
     /// Seconds of load.
     #[arg(long, default_value_t = 30)]
     duration: u64,
@@ -56,6 +60,12 @@ struct Args {
     /// Seconds for each limit measurement (0 skips them).
     #[arg(long, default_value_t = 5)]
     limit_seconds: u64,
+}
+
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+enum Browse {
+    Tables,
+    Free,
 }
 
 /// A small deterministic generator (xorshift), one per connection.
@@ -380,17 +390,19 @@ async fn browser(
     base: String,
     restaurant: String,
     seed: u64,
+    browse: Browse,
     stop: Arc<AtomicBool>,
     op: Arc<Mutex<Op>>,
 ) {
     let mut rng = Rng::new(seed);
+    let free_only = if browse == Browse::Free { "&available=true" } else { "" };
     while !stop.load(Ordering::Relaxed) {
         let (date, _) = evening(&mut rng);
         let party = 1 + rng.below(8);
         let started = Instant::now();
         let answer = client
             .get(format!(
-                "{base}/api/v1/restaurants/{restaurant}/slots?date={date}&party_size={party}"
+                "{base}/api/v1/restaurants/{restaurant}/slots?date={date}&party_size={party}{free_only}"
             ))
             .send()
             .await;
@@ -597,9 +609,10 @@ async fn run(args: Args) -> Result<(), String> {
         store_past_reservations(url, &restaurant, args.past).await?;
     }
     println!(
-        "covers-bench: {} diners, {} browsers, {} s, seed {}, against {}{}",
+        "covers-bench: {} diners, {} browsers ({}), {} s, seed {}, against {}{}",
         args.diners,
         args.browsers,
+        if args.browse == Browse::Free { "free tables" } else { "all tables" },
         args.duration,
         args.seed,
         server.base,
@@ -634,6 +647,7 @@ async fn run(args: Args) -> Result<(), String> {
             server.base.clone(),
             restaurant.clone(),
             args.seed.wrapping_add(1_000_003 + b as u64 * 104_729),
+            args.browse,
             stop.clone(),
             browser_op.clone(),
         )));

@@ -316,6 +316,67 @@ async fn two_service_instances_on_one_file_cannot_double_book() {
     assert_eq!(held, 1);
 }
 
+#[tokio::test]
+async fn a_server_sees_at_once_what_another_changed_in_a_restaurant_and_its_tables() {
+    // Two servers on one database; the first keeps the restaurant and its
+    // tables in memory once it has listed slots.
+    let t = TestDb::new().await;
+    let (created, tables) = t.restaurant(&[2]).await;
+    let (id, key) = (&created.restaurant.id, Some(created.owner_key.as_str()));
+    let other_db = app::server::Db::connect(Some(&t.url())).await.unwrap();
+    let other = app::server::Service::new(other_db).with_clock(std::sync::Arc::new(common::now));
+    let first = &t.service;
+    let times = |day: app::model::DaySlots| {
+        day.slots.iter().map(|s| s.local_time.clone()).collect::<Vec<_>>()
+    };
+    assert!(times(first.slots(id, "2026-12-04", Some("4"), true).await.unwrap()).is_empty());
+
+    // A table added over there is offered and given out here.
+    let added =
+        other.add_tables(id, key, vec![common::table(4, "Big", None, false)]).await.unwrap();
+    let for_four = first.slots(id, "2026-12-04", Some("4"), true).await.unwrap();
+    assert_eq!(for_four.slots.len(), 10);
+    assert!(for_four.slots.iter().all(|s| s.tables[0].table_id == added[0].id));
+    let booked = first.book(booking(id, "2026-12-04T19:00", 4)).await.unwrap();
+    assert_eq!(booked.tables[0].id, added[0].id);
+
+    // A table enlarged over there seats the larger party here.
+    let changes = TableChanges { capacity: Some(6), ..Default::default() };
+    other.update_table(id, &tables[0].id, key, changes).await.unwrap();
+    let booked = first.book(booking(id, "2026-12-04T12:00", 6)).await.unwrap();
+    assert_eq!(booked.tables[0].id, tables[0].id);
+
+    // A table removed over there is neither listed nor given out here.
+    other.remove_table(id, &added[0].id, key).await.unwrap();
+    let day = first.slots(id, "2026-12-04", None, false).await.unwrap();
+    assert!(day.slots.iter().all(|s| s.tables.len() == 1 && s.tables[0].table_id == tables[0].id));
+    let err = first.book(booking(id, "2026-12-04T12:00", 4)).await.unwrap_err();
+    assert!(matches!(err, ServiceError::SlotUnavailable { .. }), "{err:?}");
+
+    // A day closed over there has no slots here, and bookings are refused.
+    let closed =
+        NewRestaurant { closed_dates: Some(vec!["2026-12-05".into()]), ..Default::default() };
+    other.update_restaurant(id, key, closed).await.unwrap();
+    assert!(times(first.slots(id, "2026-12-05", Some("2"), true).await.unwrap()).is_empty());
+    assert_eq!(
+        fields(first.book(booking(id, "2026-12-05T19:00", 2)).await.unwrap_err()),
+        ["start"]
+    );
+
+    // Slots every half hour from now on: 19:30, no slot before, is one here.
+    assert_eq!(
+        fields(first.book(booking(id, "2026-12-06T19:30", 2)).await.unwrap_err()),
+        ["start"]
+    );
+    let half_hourly = NewRestaurant { slot_minutes: Some(30), ..Default::default() };
+    other.update_restaurant(id, key, half_hourly).await.unwrap();
+    assert!(
+        times(first.slots(id, "2026-12-06", Some("2"), true).await.unwrap())
+            .contains(&"19:30".into())
+    );
+    first.book(booking(id, "2026-12-06T19:30", 2)).await.unwrap();
+}
+
 async fn futures_outcomes(
     tasks: Vec<tokio::task::JoinHandle<Result<app::model::Reservation, ServiceError>>>,
 ) -> Vec<bool> {

@@ -52,6 +52,10 @@ pub enum Caller {
 pub struct Service {
     db: Db,
     clock: Clock,
+    /// Restaurants with their rules parsed and their tables, by id. An entry
+    /// is used only once the stored revision has been read back equal to its
+    /// own, so a change made through another server is seen at once.
+    plans: moka::sync::Cache<String, Arc<Floorplan>>,
 }
 
 impl std::fmt::Debug for Service {
@@ -75,7 +79,29 @@ struct RestaurantRecord {
     owner_key_hash: String,
     created_at: i64,
     updated_at: i64,
+    revision: i64,
 }
+
+/// A restaurant and the tables online booking may give out, as of one
+/// revision of the restaurant (any change to it or its tables raises it).
+#[derive(Debug)]
+struct Floorplan {
+    restaurant: RestaurantRecord,
+    tables: Vec<TableInfo>,
+}
+
+/// One day of a restaurant as the engine sees it (see `Service::floor`).
+struct Day<T> {
+    plan: Arc<Floorplan>,
+    /// What the caller worked out from the restaurant with the slots.
+    prepared: T,
+    /// The slots of the day the holds were read for.
+    grid: Vec<Slot>,
+    holds: Vec<Hold>,
+}
+
+/// How many restaurants a server keeps parsed in memory.
+const PLANS_KEPT: u64 = 10_000;
 
 #[derive(sqlx::FromRow)]
 struct RestaurantRow {
@@ -101,12 +127,13 @@ struct RestaurantRow {
     owner_key_hash: String,
     created_at: i64,
     updated_at: i64,
+    revision: i64,
 }
 
 const RESTAURANT_COLUMNS: &str = "id, name, phone, email, address, city, latitude, longitude, \
     timezone, opening_hours, slot_minutes, duration_minutes, durations, buffer_minutes, \
     walk_in_seats_percent, min_notice_minutes, max_days_ahead, max_party_size, closed_dates, \
-    owner_key_hash, created_at, updated_at";
+    owner_key_hash, created_at, updated_at, revision";
 
 impl TryFrom<RestaurantRow> for RestaurantRecord {
     type Error = ServiceError;
@@ -146,6 +173,7 @@ impl TryFrom<RestaurantRow> for RestaurantRecord {
             owner_key_hash: row.owner_key_hash,
             created_at: row.created_at,
             updated_at: row.updated_at,
+            revision: row.revision,
         })
     }
 }
@@ -480,7 +508,7 @@ fn parse_durations(rules: &[DurationRule]) -> std::result::Result<Vec<DurationRu
 
 impl Service {
     pub fn new(db: Db) -> Self {
-        Self { db, clock: Arc::new(Utc::now) }
+        Self { db, clock: Arc::new(Utc::now), plans: moka::sync::Cache::new(PLANS_KEPT) }
     }
 
     /// The same service with another clock (tests travel in time with it).
@@ -495,6 +523,57 @@ impl Service {
 
     fn now(&self) -> DateTime<Utc> {
         (self.clock)()
+    }
+
+    /// What the engine needs to seat parties on one day of a restaurant: the
+    /// restaurant, its tables, and the active holds that can touch the slots
+    /// `prepare` picks (with whatever else it works out from the restaurant),
+    /// all current as of this read or this transaction. The holds are read
+    /// with the restaurant's revision in one query; the restaurant and its
+    /// tables come from memory while that revision says they are current.
+    /// An error of `prepare` is returned only once the restaurant it was
+    /// made from is known to be current.
+    async fn floor<T>(
+        &self,
+        conn: &mut AnyConnection,
+        restaurant_id: &str,
+        except: Option<&str>,
+        prepare: impl Fn(&RestaurantRecord) -> Result<(T, Vec<Slot>)>,
+    ) -> Result<Day<T>> {
+        let mut plan = match self.plans.get(restaurant_id) {
+            Some(plan) => plan,
+            None => self.load_plan(conn, restaurant_id).await?,
+        };
+        // A read outside a transaction may see the restaurant change between
+        // its statements; after a few tries the last copy serves.
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let prepared = prepare(&plan.restaurant);
+            let grid = prepared.as_ref().map_or(&[][..], |(_, grid)| grid.as_slice());
+            let buffer = plan.restaurant.rules().buffer();
+            let (revision, holds) = revision_and_holds(conn, restaurant_id, grid, buffer, except)
+                .await?
+                .ok_or(ServiceError::NotFound("restaurant"))?;
+            if revision == plan.restaurant.revision || attempt == 3 {
+                let (prepared, grid) = prepared?;
+                return Ok(Day { plan, prepared, grid, holds });
+            }
+            plan = self.load_plan(conn, restaurant_id).await?;
+        }
+    }
+
+    /// Reads a restaurant and its bookable tables and keeps them in memory.
+    /// The restaurant (with its revision) is read first: a change to the
+    /// tables between the two reads leaves a copy older than its tables,
+    /// which the next revision check replaces, never the other way round.
+    async fn load_plan(&self, conn: &mut AnyConnection, id: &str) -> Result<Arc<Floorplan>> {
+        let restaurant = load_restaurant(conn, id).await?;
+        let tables =
+            load_tables(conn, id, false).await?.iter().filter_map(TableRow::info).collect();
+        let plan = Arc::new(Floorplan { restaurant, tables });
+        self.plans.insert(id.to_string(), plan.clone());
+        Ok(plan)
     }
 
     /// Today's date in a time zone, by the service's clock.
@@ -852,13 +931,18 @@ impl Service {
         errors.finish()?;
         let date = date.expect("checked");
         let mut conn = self.db.reader().acquire().await?;
-        let restaurant = load_restaurant(&mut conn, restaurant_id).await?;
+        let Day { plan, grid, holds, .. } = self
+            .floor(&mut conn, restaurant_id, None, |restaurant| {
+                let policy = &restaurant.policy;
+                let closed = policy.rules.closed_dates.binary_search(&date).is_ok();
+                Ok(((), if closed { Vec::new() } else { policy.grid(date, party) }))
+            })
+            .await?;
+        drop(conn);
+        let (restaurant, tables) = (&plan.restaurant, &plan.tables);
         let policy = &restaurant.policy;
         let now = self.now();
-        let closed = policy.rules.closed_dates.binary_search(&date).is_ok();
-        let grid = if closed { Vec::new() } else { policy.grid(date, party) };
-        let (tables, holds) = load_floor(&mut conn, &restaurant, &grid, None).await?;
-        let floor = Floor { tables: &tables, holds: &holds };
+        let floor = Floor { tables, holds: &holds };
         let slots = grid
             .iter()
             .filter_map(|slot| {
@@ -907,12 +991,16 @@ impl Service {
         errors.finish()?;
         let (date, party) = (date.expect("checked"), party.expect("checked"));
         let mut conn = self.db.reader().acquire().await?;
-        let restaurant = load_restaurant(&mut conn, restaurant_id).await?;
-        authorize_owner(&mut conn, &restaurant, owner_key).await?;
+        let Day { plan, grid, holds, .. } = self
+            .floor(&mut conn, restaurant_id, None, |restaurant| {
+                Ok(((), restaurant.policy.grid(date, Some(party))))
+            })
+            .await?;
+        let restaurant = &plan.restaurant;
+        authorize_owner(&mut conn, restaurant, owner_key).await?;
+        drop(conn);
         let policy = &restaurant.policy;
-        let grid = policy.grid(date, Some(party));
-        let (tables, holds) = load_floor(&mut conn, &restaurant, &grid, None).await?;
-        let floor = Floor { tables: &tables, holds: &holds };
+        let floor = Floor { tables: &plan.tables, holds: &holds };
         let now = self.now();
         let slots = grid
             .iter()
@@ -1026,22 +1114,26 @@ impl Service {
             tx.commit().await?;
             return Ok((replay, true));
         }
-        let restaurant = load_restaurant(&mut tx, restaurant_id).await?;
+        let Day { plan, prepared: (date, slot), holds, .. } = self
+            .floor(&mut tx, restaurant_id, None, |restaurant| {
+                let policy = &restaurant.policy;
+                let start = parse_start(start_text, restaurant.tz())
+                    .map_err(|m| ServiceError::invalid("start", m))?;
+                let (date, slot) = policy.find_slot(start, Some(party)).ok_or_else(|| {
+                    ServiceError::invalid("start", not_a_slot(policy.rules.slot_minutes))
+                })?;
+                Ok(((date, slot), policy.grid(date, Some(party))))
+            })
+            .await?;
+        let restaurant = &plan.restaurant;
         let policy = &restaurant.policy;
-        let start = parse_start(start_text, restaurant.tz())
-            .map_err(|m| ServiceError::invalid("start", m))?;
-        let (date, slot) = policy
-            .find_slot(start, Some(party))
-            .ok_or_else(|| ServiceError::invalid("start", not_a_slot(policy.rules.slot_minutes)))?;
-        let day = policy.grid(date, Some(party));
-        let (tables, holds) = load_floor(&mut tx, &restaurant, &day, None).await?;
-        let floor = Floor { tables: &tables, holds: &holds };
+        let floor = Floor { tables: &plan.tables, holds: &holds };
         let requested: Option<Vec<String>> = table_id.map(|id| vec![id.to_string()]);
         let ask = Ask { party, channel: Channel::Online, tables: requested.as_deref() };
         let seated = match seat(policy, floor, date, &slot, ask, now) {
             Ok(seated) => seated,
             Err(why) => {
-                return Err(refusal(&restaurant, floor, date, &slot, ask, now, &why));
+                return Err(refusal(restaurant, floor, date, &slot, ask, now, &why));
             }
         };
 
@@ -1098,7 +1190,7 @@ impl Service {
             .execute(&mut *tx)
             .await?;
         }
-        let mut reservation = load_reservation(&mut tx, &id, &restaurant).await?;
+        let mut reservation = load_reservation(&mut tx, &id, restaurant).await?;
         tx.commit().await?;
         tracing::info!(reservation = %id, restaurant = %restaurant_id, tables = %labels, party = party.get(), "reservation confirmed");
         metrics::counter!("covers_bookings_total").increment(1);
@@ -1311,24 +1403,27 @@ impl Service {
                 row.status()?.label().to_lowercase()
             )));
         }
-        let policy = &restaurant.policy;
         let party = match party {
             Some(p) => p,
             None => PartySize::new(row.party_size)
                 .map_err(|_| ServiceError::Internal(format!("reservation {id}: bad party size")))?,
         };
-        let start = match start_text {
-            Some(text) => {
-                parse_start(text, restaurant.tz()).map_err(|m| ServiceError::invalid("start", m))?
-            }
-            None => from_secs(row.start_at),
-        };
-        let (date, slot) = policy
-            .find_slot(start, Some(party))
-            .ok_or_else(|| ServiceError::invalid("start", not_a_slot(policy.rules.slot_minutes)))?;
-        let day = policy.grid(date, Some(party));
-        let (tables, holds) = load_floor(&mut tx, &restaurant, &day, Some(id)).await?;
-        let floor = Floor { tables: &tables, holds: &holds };
+        let Day { plan, prepared: (date, slot), holds, .. } = self
+            .floor(&mut tx, &restaurant.id, Some(id), |restaurant| {
+                let policy = &restaurant.policy;
+                let start = match start_text {
+                    Some(text) => parse_start(text, restaurant.tz())
+                        .map_err(|m| ServiceError::invalid("start", m))?,
+                    None => from_secs(row.start_at),
+                };
+                let (date, slot) = policy.find_slot(start, Some(party)).ok_or_else(|| {
+                    ServiceError::invalid("start", not_a_slot(policy.rules.slot_minutes))
+                })?;
+                Ok(((date, slot), policy.grid(date, Some(party))))
+            })
+            .await?;
+        let policy = &plan.restaurant.policy;
+        let floor = Floor { tables: &plan.tables, holds: &holds };
         let ask = Ask { party, channel: Channel::Restaurant, tables: changes.table_ids.as_deref() };
         let now = self.now();
         let seated = seat(policy, floor, date, &slot, ask, now)
@@ -1743,46 +1838,34 @@ async fn load_tables(
     Ok(rows)
 }
 
-/// The tables online booking may give out.
-async fn bookable_tables(conn: &mut AnyConnection, restaurant_id: &str) -> Result<Vec<TableInfo>> {
-    Ok(load_tables(conn, restaurant_id, false).await?.iter().filter_map(TableRow::info).collect())
-}
-
-/// What the engine needs to seat parties at the slots of `grid`: the
-/// restaurant's tables and the holds that can touch those slots (all but
-/// those of the reservation `except`, which is being moved).
-async fn load_floor(
-    conn: &mut AnyConnection,
-    restaurant: &RestaurantRecord,
-    grid: &[Slot],
-    except: Option<&str>,
-) -> Result<(Vec<TableInfo>, Vec<Hold>)> {
-    let tables = bookable_tables(conn, &restaurant.id).await?;
-    let holds =
-        load_holds_for(conn, &restaurant.id, grid, restaurant.rules().buffer(), except).await?;
-    Ok((tables, holds))
-}
-
-/// The active holds that can overlap any of `slots` (with the buffer): one
-/// indexed range query for the whole day.
-async fn load_holds_for(
+/// The stored revision of a restaurant and its active holds that can
+/// overlap any of `slots` (with the buffer), all but those of the
+/// reservation `except` (which is being moved): one indexed query. `None`
+/// when there is no such restaurant.
+async fn revision_and_holds(
     conn: &mut AnyConnection,
     restaurant_id: &str,
     slots: &[Slot],
     buffer: Duration,
     except: Option<&str>,
-) -> Result<Vec<Hold>> {
-    let (Some(first), Some(last_end)) = (slots.first(), slots.iter().map(|s| s.end).max()) else {
-        return Ok(Vec::new());
+) -> Result<Option<(i64, Vec<Hold>)>> {
+    let (from, to) = match (slots.first(), slots.iter().map(|s| s.end).max()) {
+        // Holds last at most a day (a schema CHECK), so none starting
+        // earlier can reach the first slot; and a few hours past the last
+        // slot, to see how snugly a booking fits before the next one.
+        (Some(first), Some(last_end)) => {
+            (first.start.timestamp() - 86_400, (last_end + buffer + Duration::hours(4)).timestamp())
+        }
+        // No slot: the revision alone.
+        _ => (0, 0),
     };
-    // Holds last at most a day (a schema CHECK), so none starting earlier can reach the first slot.
-    let from = first.start.timestamp() - 86_400;
-    // A few hours more, to see how snugly a booking fits before the next one.
-    let to = (last_end + buffer + Duration::hours(4)).timestamp();
-    let rows: Vec<(String, i64, i64)> = sqlx::query_as(
-        "SELECT table_id, start_at, hold_until FROM reservation_tables \
-         WHERE restaurant_id = $1 AND active = 1 AND start_at > $2 AND start_at < $3 \
-         AND reservation_id IS DISTINCT FROM $4",
+    // The revision, then a hold's table, start and end (none without holds).
+    type Row = (i64, Option<String>, Option<i64>, Option<i64>);
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT r.revision, h.table_id, h.start_at, h.hold_until FROM restaurants r \
+         LEFT JOIN reservation_tables h ON h.restaurant_id = r.id AND h.active = 1 \
+         AND h.start_at > $2 AND h.start_at < $3 AND h.reservation_id IS DISTINCT FROM $4 \
+         WHERE r.id = $1",
     )
     .bind(restaurant_id)
     .bind(from)
@@ -1790,14 +1873,14 @@ async fn load_holds_for(
     .bind(except)
     .fetch_all(&mut *conn)
     .await?;
-    Ok(rows
+    let Some(revision) = rows.first().map(|row| row.0) else { return Ok(None) };
+    let holds = rows
         .into_iter()
-        .map(|(table_id, start, until)| Hold {
-            table_id,
-            start: from_secs(start),
-            until: from_secs(until),
+        .filter_map(|(_, table_id, start, until)| {
+            Some(Hold { table_id: table_id?, start: from_secs(start?), until: from_secs(until?) })
         })
-        .collect())
+        .collect();
+    Ok(Some((revision, holds)))
 }
 
 /// Checks the owner key of `restaurant`: 401 without a key or with an unknown
