@@ -189,7 +189,8 @@ async fn store_past_reservations(
     let per_table = tables.len() as u64;
     let mut n = 0u64;
     while n < count {
-        let mut tx = db.writer().begin().await.map_err(|e| e.to_string())?;
+        let mut writer = db.write_connection().await.map_err(|e| e.to_string())?;
+        let mut tx = db.begin(&mut writer).await.map_err(|e| e.to_string())?;
         for _ in 0..5_000.min(count - n) {
             let table = &tables[(n % per_table) as usize];
             let start = now - 86_400 - (n / per_table) as i64 * 7_200;
@@ -225,8 +226,9 @@ async fn store_past_reservations(
     if database_url.starts_with("sqlite:") {
         // Fold the bulk load's write-ahead log into the file, as the regular
         // checkpoints of a server that grew its history day by day would have.
+        let mut writer = db.write_connection().await.map_err(|e| e.to_string())?;
         sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-            .execute(db.writer())
+            .execute(&mut *writer)
             .await
             .map_err(|e| e.to_string())?;
     }

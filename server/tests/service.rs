@@ -403,7 +403,7 @@ async fn the_database_refuses_overlapping_holds_whatever_code_writes_them() {
         .unwrap();
 
     // A second reservation row written directly, half an hour later.
-    let writer = t.db.writer();
+    let mut writer = t.db.write_connection().await.unwrap();
     sqlx::query(
         "INSERT INTO reservations (id, restaurant_id, party_size, start_at, end_at, hold_until, name, phone, status, code_hash, created_at, updated_at) \
          VALUES ('manual', $1, 2, $2, $3, $4, 'X', '0123456789', 'confirmed', 'h', 0, 0)",
@@ -412,7 +412,7 @@ async fn the_database_refuses_overlapping_holds_whatever_code_writes_them() {
     .bind(start + 1800)
     .bind(start + 5400)
     .bind(start + 5400)
-    .execute(writer)
+    .execute(&mut *writer)
     .await
     .unwrap();
     let overlap = sqlx::query(
@@ -422,7 +422,7 @@ async fn the_database_refuses_overlapping_holds_whatever_code_writes_them() {
     .bind(id)
     .bind(start + 1800)
     .bind(start + 5400)
-    .execute(writer)
+    .execute(&mut *writer)
     .await
     .unwrap_err();
     assert!(overlap.to_string().contains("table_already_held"), "{overlap}");
@@ -435,18 +435,20 @@ async fn the_database_refuses_overlapping_holds_whatever_code_writes_them() {
     .bind(id)
     .bind(start + 7200)
     .bind(start + 9000)
-    .execute(writer)
+    .execute(&mut *writer)
     .await
     .unwrap_err();
     assert!(mismatch.to_string().contains("hold_does_not_match_reservation"), "{mismatch}");
 
     // Cancel the booking, book the table again, then try to revive the first.
+    drop(writer); // the service writes through the same one connection
     let diner = Caller::Diner { code: first.code.clone().unwrap() };
     t.service.cancel(&first.id, &diner, None).await.unwrap();
     t.service.book(booking(id, "2026-12-04T19:00", 2)).await.unwrap();
+    let mut writer = t.db.write_connection().await.unwrap();
     let revive = sqlx::query("UPDATE reservations SET status = 'confirmed' WHERE id = $1")
         .bind(&first.id)
-        .execute(writer)
+        .execute(&mut *writer)
         .await
         .unwrap_err();
     assert!(revive.to_string().contains("table_already_held"), "{revive}");
@@ -457,10 +459,12 @@ async fn the_database_refuses_overlapping_holds_whatever_code_writes_them() {
     .fetch_one(t.db.reader())
     .await
     .unwrap();
+    drop(writer);
     t.service.book(booking(id, "2026-12-04T20:00", 2)).await.unwrap();
+    let mut writer = t.db.write_connection().await.unwrap();
     let moved = sqlx::query("UPDATE reservations SET start_at = start_at + 1800, end_at = end_at + 1800, hold_until = hold_until + 1800 WHERE id = $1")
         .bind(&second_id)
-        .execute(writer)
+        .execute(&mut *writer)
         .await
         .unwrap_err();
     assert!(moved.to_string().contains("table_already_held"), "{moved}");

@@ -7,13 +7,17 @@
 //! parameters), and run through sqlx's `Any` driver; each engine has its own
 //! migrations, which give it the same tables and the same guards.
 
+use std::ops::{Deref, DerefMut};
 use std::path::PathBuf;
 use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::pool::PoolConnection;
 use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::{AnyPool, Executor};
+use sqlx::{Any, AnyConnection, AnyPool, Connection, Executor, Transaction};
 
 /// The database file used when `DATABASE_URL` is not set.
 pub const DEFAULT_SQLITE_PATH: &str = "data/covers.db";
@@ -34,6 +38,8 @@ pub enum DbError {
     Sqlx(#[from] sqlx::Error),
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("cannot start the write thread: {0}")]
+    Thread(#[from] std::io::Error),
 }
 
 /// Which database engine holds the data.
@@ -52,6 +58,9 @@ pub struct Db {
     engine: Engine,
     writer: AnyPool,
     reader: AnyPool,
+    /// SQLite only: the writer connection and the thread write transactions
+    /// run on (see `Db::write`).
+    lane: Option<WriteLane>,
     /// Where the data lives, for the log: a file path or a URL without its password.
     location: String,
 }
@@ -96,6 +105,10 @@ impl Db {
                 AnyPoolOptions::new()
                     .max_connections(max)
                     .acquire_timeout(ACQUIRE_TIMEOUT)
+                    // A file on this machine: no connection goes stale
+                    // unnoticed, and each test would be a trip to SQLite's
+                    // thread before every statement.
+                    .test_before_acquire(false)
                     .after_connect(move |conn, _| {
                         let settings = settings.clone();
                         Box::pin(async move {
@@ -109,9 +122,11 @@ impl Db {
         };
         let writer = pool(1, "rwc").await?;
         sqlx::migrate!("../migrations/sqlite").run(&writer).await?;
+        // The writer is handed out by `write_connection`, never to a reader.
         let readers = std::thread::available_parallelism().map_or(4, |n| n.get() * 2) as u32;
         let reader = pool(readers, "ro").await?;
-        Ok(Self { engine: Engine::Sqlite, writer, reader, location: path })
+        let lane = Some(WriteLane::start()?);
+        Ok(Self { engine: Engine::Sqlite, writer, reader, lane, location: path })
     }
 
     async fn postgres(url: &str) -> Result<Self, DbError> {
@@ -127,6 +142,7 @@ impl Db {
             engine: Engine::Postgres,
             writer: pool.clone(),
             reader: pool,
+            lane: None,
             location: redact(url),
         })
     }
@@ -140,14 +156,77 @@ impl Db {
         &self.location
     }
 
-    /// The connections every write goes through.
+    /// The connections every write goes through (on SQLite, one); a write
+    /// transaction takes its connection with [`Db::write_connection`].
     pub fn writer(&self) -> &AnyPool {
         &self.writer
+    }
+
+    /// A connection for one write transaction, waited for in turn (at most
+    /// as long as for a pool's). On SQLite it is the one writer connection,
+    /// kept out of its pool between transactions: handing it back and out
+    /// again costs two trips to SQLite's thread, which under load took
+    /// longer than the transaction itself.
+    pub async fn write_connection(&self) -> Result<WriteConnection, sqlx::Error> {
+        let Some(lane) = &self.lane else {
+            return Ok(WriteConnection::Pooled(self.writer.acquire().await?));
+        };
+        let mut held = tokio::time::timeout(ACQUIRE_TIMEOUT, lane.connection.clone().lock_owned())
+            .await
+            .map_err(|_| sqlx::Error::PoolTimedOut)?;
+        if lane.broken.swap(false, Ordering::AcqRel) {
+            // Back to the pool, which closes it when it fails its test.
+            held.take();
+        }
+        if held.is_none() {
+            *held = Some(self.writer.acquire().await?);
+        }
+        Ok(WriteConnection::Held(held))
+    }
+
+    /// Starts a write transaction on `conn`. On SQLite it takes the write
+    /// lock at once (`BEGIN IMMEDIATE`), so what the transaction reads
+    /// cannot change before it commits. When SQLite's writer connection
+    /// fails to start one for any reason but the database's own, the next
+    /// write gets a new connection.
+    pub async fn begin<'c>(
+        &self,
+        conn: &'c mut WriteConnection,
+    ) -> Result<Transaction<'c, Any>, sqlx::Error> {
+        let statement = match self.engine {
+            Engine::Sqlite => "BEGIN IMMEDIATE",
+            Engine::Postgres => "BEGIN",
+        };
+        let started = conn.begin_with(statement).await;
+        if let (Err(err), Some(lane)) = (&started, &self.lane)
+            && !matches!(err, sqlx::Error::Database(_))
+        {
+            lane.broken.store(true, Ordering::Release);
+        }
+        started
     }
 
     /// Connections for reads that need not see a write in progress.
     pub fn reader(&self) -> &AnyPool {
         &self.reader
+    }
+
+    /// Runs `work`, a write transaction, to its end. On SQLite it runs on a
+    /// thread of its own: all writes take turns on one connection, so each
+    /// statement of a transaction holds up every other write, and on the
+    /// request threads each of those statements would also wait behind
+    /// whatever reads are running there. The transaction finishes even if
+    /// the caller stops waiting for it.
+    pub async fn write<T: Send + 'static>(
+        &self,
+        work: impl Future<Output = T> + Send + 'static,
+    ) -> T {
+        let Some(lane) = &self.lane else { return work.await };
+        match lane.handle.spawn(work).await {
+            Ok(done) => done,
+            Err(err) if err.is_panic() => std::panic::resume_unwind(err.into_panic()),
+            Err(err) => panic!("the write thread stopped: {err}"),
+        }
     }
 
     /// Answers whether the database responds to a trivial query.
@@ -159,6 +238,66 @@ impl Db {
     pub async fn close(&self) {
         self.writer.close().await;
         self.reader.close().await;
+    }
+}
+
+/// The connection a write transaction runs on.
+pub enum WriteConnection {
+    /// SQLite's writer, this transaction's until it is dropped.
+    Held(tokio::sync::OwnedMutexGuard<Option<PoolConnection<Any>>>),
+    /// A connection of the pool (PostgreSQL).
+    Pooled(PoolConnection<Any>),
+}
+
+impl Deref for WriteConnection {
+    type Target = AnyConnection;
+
+    fn deref(&self) -> &AnyConnection {
+        match self {
+            Self::Held(held) => held.as_ref().expect("a held writer is filled when handed out"),
+            Self::Pooled(conn) => conn,
+        }
+    }
+}
+
+impl DerefMut for WriteConnection {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        match self {
+            Self::Held(held) => held.as_mut().expect("a held writer is filled when handed out"),
+            Self::Pooled(conn) => conn,
+        }
+    }
+}
+
+/// SQLite's writer connection, and a thread with an async runtime of its
+/// own for write transactions; the thread stops when the last handle on it
+/// is dropped.
+#[derive(Clone, Debug)]
+struct WriteLane {
+    handle: tokio::runtime::Handle,
+    connection: Arc<tokio::sync::Mutex<Option<PoolConnection<Any>>>>,
+    /// Set when the connection failed to start a transaction.
+    broken: Arc<AtomicBool>,
+    _running: Arc<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl WriteLane {
+    fn start() -> std::io::Result<Self> {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        let handle = runtime.handle().clone();
+        let (running, stopped) = tokio::sync::oneshot::channel::<()>();
+        std::thread::Builder::new().name("covers-writes".into()).spawn(move || {
+            // Resolves when every `WriteLane` is gone (the sender dropped).
+            runtime.block_on(async {
+                let _ = stopped.await;
+            });
+        })?;
+        Ok(Self {
+            handle,
+            connection: Arc::default(),
+            broken: Arc::default(),
+            _running: Arc::new(running),
+        })
     }
 }
 

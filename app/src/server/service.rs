@@ -9,7 +9,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, TimeZone as _, Utc};
-use sqlx::{Any, AnyConnection, Transaction};
+use sqlx::AnyConnection;
 
 use crate::domain::{
     Ask, Channel, DinerName, DurationRule, Email, Floor, Hold, MAX_JOINED_TABLES, Notes,
@@ -581,15 +581,6 @@ impl Service {
         self.now().with_timezone(&tz.0).date_naive()
     }
 
-    /// Opens a write transaction holding SQLite's write lock from the start,
-    /// so that what it reads cannot change before it commits.
-    async fn write(&self) -> Result<Transaction<'static, Any>> {
-        Ok(match self.db.engine() {
-            Engine::Sqlite => self.db.writer().begin_with("BEGIN IMMEDIATE").await?,
-            Engine::Postgres => self.db.writer().begin().await?,
-        })
-    }
-
     /// Makes the write transactions of one restaurant take turns. On SQLite
     /// the write lock taken at `BEGIN IMMEDIATE` already does; on PostgreSQL
     /// the restaurant's row is locked. Every write transaction concerns one
@@ -650,7 +641,8 @@ impl Service {
         let owner_key = secrets::new_owner_key();
         let now = self.now().timestamp();
         let id = uuid::Uuid::now_v7().to_string();
-        let mut tx = self.write().await?;
+        let mut writer = self.db.write_connection().await?;
+        let mut tx = self.db.begin(&mut writer).await?;
         sqlx::query(
             "INSERT INTO restaurants (id, name, phone, owner_key_hash, opening_hours, created_at, updated_at) \
              VALUES ($1, '', '', $2, '[]', $3, $4)",
@@ -675,7 +667,8 @@ impl Service {
         owner_key: Option<&str>,
         input: NewRestaurant,
     ) -> Result<Restaurant> {
-        let mut tx = self.write().await?;
+        let mut writer = self.db.write_connection().await?;
+        let mut tx = self.db.begin(&mut writer).await?;
         self.lock_restaurant(&mut tx, id).await?;
         let current = load_restaurant(&mut tx, id).await?;
         authorize_owner(&mut tx, &current, owner_key).await?;
@@ -754,7 +747,8 @@ impl Service {
         owner_key: Option<&str>,
         new: Vec<NewTable>,
     ) -> Result<Vec<Table>> {
-        let mut tx = self.write().await?;
+        let mut writer = self.db.write_connection().await?;
+        let mut tx = self.db.begin(&mut writer).await?;
         self.lock_restaurant(&mut tx, restaurant_id).await?;
         let restaurant = load_restaurant(&mut tx, restaurant_id).await?;
         authorize_owner(&mut tx, &restaurant, owner_key).await?;
@@ -845,7 +839,8 @@ impl Service {
         owner_key: Option<&str>,
         changes: TableChanges,
     ) -> Result<Table> {
-        let mut tx = self.write().await?;
+        let mut writer = self.db.write_connection().await?;
+        let mut tx = self.db.begin(&mut writer).await?;
         self.lock_restaurant(&mut tx, restaurant_id).await?;
         let restaurant = load_restaurant(&mut tx, restaurant_id).await?;
         authorize_owner(&mut tx, &restaurant, owner_key).await?;
@@ -891,7 +886,8 @@ impl Service {
         table_id: &str,
         owner_key: Option<&str>,
     ) -> Result<()> {
-        let mut tx = self.write().await?;
+        let mut writer = self.db.write_connection().await?;
+        let mut tx = self.db.begin(&mut writer).await?;
         self.lock_restaurant(&mut tx, restaurant_id).await?;
         let restaurant = load_restaurant(&mut tx, restaurant_id).await?;
         authorize_owner(&mut tx, &restaurant, owner_key).await?;
@@ -1052,7 +1048,12 @@ impl Service {
         input: NewReservation,
         idempotency_key: Option<&str>,
     ) -> Result<(Reservation, bool)> {
-        self.retrying(move || self.book_attempt(input.clone(), idempotency_key)).await
+        let (service, key) = (self.clone(), idempotency_key.map(str::to_owned));
+        self.db
+            .write(async move {
+                service.retrying(|| service.book_attempt(input.clone(), key.as_deref())).await
+            })
+            .await
     }
 
     async fn book_attempt(
@@ -1103,7 +1104,8 @@ impl Service {
         let (party, name, phone) =
             (party.expect("checked"), name.expect("checked"), phone.expect("checked"));
 
-        let mut tx = self.write().await?;
+        let mut writer = self.db.write_connection().await?;
+        let mut tx = self.db.begin(&mut writer).await?;
         self.lock_restaurant(&mut tx, restaurant_id).await?;
         let now = self.now();
         let request_hash =
@@ -1141,11 +1143,12 @@ impl Service {
         let code = secrets::new_confirmation_code();
         let ts = now.timestamp();
         let until = slot.end + policy.rules.buffer();
-        sqlx::query(
+        let row: ReservationRow = sqlx::query_as(&format!(
             "INSERT INTO reservations (id, restaurant_id, party_size, start_at, end_at, hold_until, \
              name, phone, email, notes, status, code_hash, created_at, updated_at, confirmed_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'confirmed', $11, $12, $13, $14)",
-        )
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'confirmed', $11, $12, $13, $14) \
+             RETURNING {RESERVATION_COLUMNS}"
+        ))
         .bind(&id)
         .bind(restaurant_id)
         .bind(party.get() as i64)
@@ -1160,7 +1163,7 @@ impl Service {
         .bind(ts)
         .bind(ts)
         .bind(ts)
-        .execute(&mut *tx)
+        .fetch_one(&mut *tx)
         .await?;
         hold_tables(&mut tx, &id, restaurant_id, &seated, slot.start, until).await?;
         let labels = table_labels(&seated);
@@ -1190,7 +1193,8 @@ impl Service {
             .execute(&mut *tx)
             .await?;
         }
-        let mut reservation = load_reservation(&mut tx, &id, restaurant).await?;
+        let tables = seated.iter().map(|t| held_table(t)).collect();
+        let mut reservation = reservation_from(row, tables, restaurant)?;
         tx.commit().await?;
         tracing::info!(reservation = %id, restaurant = %restaurant_id, tables = %labels, party = party.get(), "reservation confirmed");
         metrics::counter!("covers_bookings_total").increment(1);
@@ -1213,7 +1217,13 @@ impl Service {
         caller: &Caller,
         reason: Option<&str>,
     ) -> Result<Reservation> {
-        self.retrying(move || self.cancel_attempt(id, caller, reason)).await
+        let (service, id, caller) = (self.clone(), id.to_owned(), caller.clone());
+        let reason = reason.map(str::to_owned);
+        self.db
+            .write(async move {
+                service.retrying(|| service.cancel_attempt(&id, &caller, reason.as_deref())).await
+            })
+            .await
     }
 
     async fn cancel_attempt(
@@ -1223,13 +1233,14 @@ impl Service {
         reason: Option<&str>,
     ) -> Result<Reservation> {
         let reason = cancel_reason(reason)?;
-        let mut tx = self.write().await?;
+        let mut writer = self.db.write_connection().await?;
+        let mut tx = self.db.begin(&mut writer).await?;
         self.lock_for_reservation(&mut tx, id).await?;
         let (row, restaurant) = authorize_reservation(&mut tx, id, caller).await?;
         let status = row.status()?;
         let now = self.now();
-        match status {
-            Status::Cancelled => {}
+        let row = match status {
+            Status::Cancelled => row,
             Status::Pending | Status::Confirmed => {
                 if matches!(caller, Caller::Diner { .. }) && from_secs(row.start_at) <= now {
                     return Err(ServiceError::InvalidTransition(
@@ -1240,16 +1251,17 @@ impl Service {
                     Caller::Diner { .. } => "diner",
                     Caller::Owner { .. } => "owner",
                 };
-                sqlx::query(
+                let row: ReservationRow = sqlx::query_as(&format!(
                     "UPDATE reservations SET status = 'cancelled', cancelled_at = $1, cancelled_by = $2, \
-                     cancel_reason = $3, updated_at = $4, version = version + 1 WHERE id = $5",
-                )
+                     cancel_reason = $3, updated_at = $4, version = version + 1 WHERE id = $5 \
+                     RETURNING {RESERVATION_COLUMNS}"
+                ))
                 .bind(now.timestamp())
                 .bind(by)
                 .bind(reason)
                 .bind(now.timestamp())
                 .bind(id)
-                .execute(&mut *tx)
+                .fetch_one(&mut *tx)
                 .await?;
                 let change = match reason {
                     Some(reason) => format!("Cancelled: {reason}"),
@@ -1258,6 +1270,7 @@ impl Service {
                 record(&mut tx, id, now, by, Some(Status::Cancelled), &change).await?;
                 tracing::info!(reservation = %id, by, "reservation cancelled");
                 metrics::counter!("covers_cancellations_total", "by" => by).increment(1);
+                row
             }
             other => {
                 return Err(ServiceError::InvalidTransition(format!(
@@ -1265,8 +1278,8 @@ impl Service {
                     other.label().to_lowercase()
                 )));
             }
-        }
-        let reservation = load_reservation(&mut tx, id, &restaurant).await?;
+        };
+        let reservation = reservation_model(&mut tx, row, &restaurant).await?;
         tx.commit().await?;
         Ok(reservation)
     }
@@ -1281,7 +1294,14 @@ impl Service {
         owner_key: Option<&str>,
         change: StatusChange,
     ) -> Result<Reservation> {
-        self.retrying(move || self.set_status_attempt(id, owner_key, change.clone())).await
+        let (service, id, key) = (self.clone(), id.to_owned(), owner_key.map(str::to_owned));
+        self.db
+            .write(async move {
+                service
+                    .retrying(|| service.set_status_attempt(&id, key.as_deref(), change.clone()))
+                    .await
+            })
+            .await
     }
 
     async fn set_status_attempt(
@@ -1301,7 +1321,8 @@ impl Service {
         };
         let reason = cancel_reason(change.reason.as_deref())?;
         let key = owner_key.ok_or(ServiceError::Unauthorized)?;
-        let mut tx = self.write().await?;
+        let mut writer = self.db.write_connection().await?;
+        let mut tx = self.db.begin(&mut writer).await?;
         self.lock_for_reservation(&mut tx, id).await?;
         let (row, restaurant) =
             authorize_reservation(&mut tx, id, &Caller::Owner { key: key.to_string() }).await?;
@@ -1369,7 +1390,14 @@ impl Service {
         owner_key: Option<&str>,
         changes: ReservationChanges,
     ) -> Result<Reservation> {
-        self.retrying(move || self.move_attempt(id, owner_key, changes.clone())).await
+        let (service, id, key) = (self.clone(), id.to_owned(), owner_key.map(str::to_owned));
+        self.db
+            .write(async move {
+                service
+                    .retrying(|| service.move_attempt(&id, key.as_deref(), changes.clone()))
+                    .await
+            })
+            .await
     }
 
     async fn move_attempt(
@@ -1393,7 +1421,8 @@ impl Service {
         }
         errors.finish()?;
         let key = owner_key.ok_or(ServiceError::Unauthorized)?;
-        let mut tx = self.write().await?;
+        let mut writer = self.db.write_connection().await?;
+        let mut tx = self.db.begin(&mut writer).await?;
         self.lock_for_reservation(&mut tx, id).await?;
         let (row, restaurant) =
             authorize_reservation(&mut tx, id, &Caller::Owner { key: key.to_string() }).await?;
@@ -1718,35 +1747,36 @@ async fn hold_tables(
     start: DateTime<Utc>,
     until: DateTime<Utc>,
 ) -> Result<()> {
-    for table in tables {
-        let held = sqlx::query(
-            "INSERT INTO reservation_tables (reservation_id, table_id, restaurant_id, start_at, hold_until, active) \
-             VALUES ($1, $2, $3, $4, $5, 1)",
-        )
+    // One statement for all the tables (a party may need several joined).
+    let values: Vec<String> =
+        (0..tables.len()).map(|i| format!("($1, ${}, $2, $3, $4, 1)", i + 5)).collect();
+    let sql = format!(
+        "INSERT INTO reservation_tables (reservation_id, table_id, restaurant_id, start_at, hold_until, active) \
+         VALUES {}",
+        values.join(", ")
+    );
+    let mut insert = sqlx::query(&sql)
         .bind(reservation_id)
-        .bind(&table.id)
         .bind(restaurant_id)
         .bind(start.timestamp())
-        .bind(until.timestamp())
-        .execute(&mut *conn)
-        .await;
-        match held {
-            Err(err) if is_overlap(&err) => {
-                tracing::warn!(reservation = %reservation_id, table = %table.id, "overlap refused by the database");
-                metrics::counter!("covers_booking_conflicts_total", "found_by" => "database")
-                    .increment(1);
-                return Err(ServiceError::SlotUnavailable {
-                    message: "that table is already booked at that time".into(),
-                    alternatives: Vec::new(),
-                });
-            }
-            other => other?,
-        };
+        .bind(until.timestamp());
+    for table in tables {
+        insert = insert.bind(&table.id);
     }
-    Ok(())
+    match insert.execute(&mut *conn).await {
+        Err(err) if is_overlap(&err) => {
+            tracing::warn!(reservation = %reservation_id, tables = %table_labels(tables), "overlap refused by the database");
+            metrics::counter!("covers_booking_conflicts_total", "found_by" => "database")
+                .increment(1);
+            Err(ServiceError::SlotUnavailable {
+                message: "that table is already booked at that time".into(),
+                alternatives: Vec::new(),
+            })
+        }
+        other => other.map(|_| ()).map_err(Into::into),
+    }
 }
 
-/// Adds an entry to a reservation's history.
 async fn record(
     conn: &mut AnyConnection,
     reservation_id: &str,
@@ -1940,7 +1970,7 @@ async fn reservation_model(
     row: ReservationRow,
     restaurant: &RestaurantRecord,
 ) -> Result<Reservation> {
-    let mut tables: Vec<HeldTable> = sqlx::query_as::<_, (String, String, i64)>(
+    let tables: Vec<HeldTable> = sqlx::query_as::<_, (String, String, i64)>(
         "SELECT t.id, t.label, t.capacity FROM reservation_tables AS rt JOIN tables AS t ON t.id = rt.table_id \
          WHERE rt.reservation_id = $1",
     )
@@ -1950,6 +1980,15 @@ async fn reservation_model(
     .into_iter()
     .map(|(id, label, capacity)| HeldTable { id, label, capacity: capacity as u8 })
     .collect();
+    reservation_from(row, tables, restaurant)
+}
+
+/// A reservation as the API shows it, from its row and the tables it holds.
+fn reservation_from(
+    row: ReservationRow,
+    mut tables: Vec<HeldTable>,
+    restaurant: &RestaurantRecord,
+) -> Result<Reservation> {
     tables.sort_by(|a, b| natural_cmp(&a.label, &b.label));
     Ok(Reservation {
         status: row.status()?,
