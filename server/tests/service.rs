@@ -479,3 +479,52 @@ async fn demo_data_fills_an_empty_database_only() {
     assert_eq!(app::server::demo::seed_if_empty(&t.service).await.unwrap(), 0, "never twice");
     assert_eq!(t.count("restaurants").await, 2);
 }
+
+#[tokio::test]
+async fn the_sqlite_write_ahead_log_is_folded_back_so_it_stops_growing() {
+    // On SQLite whatever the test pass (PostgreSQL keeps its own log).
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("covers.db");
+    let db = app::server::Db::connect(Some(&format!("sqlite:{}", file.display()))).await.unwrap();
+    let service = app::server::Service::new(db).with_clock(std::sync::Arc::new(common::now));
+    let created = service
+        .create_restaurant(NewRestaurant {
+            name: Some("Chez Test".into()),
+            phone: Some("+33 1 23 45 67 89".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let tables = [2, 2, 4, 4, 6, 6].map(|n| NewTable { capacity: Some(n), ..Default::default() });
+    service
+        .add_tables(&created.restaurant.id, Some(&created.owner_key), tables.to_vec())
+        .await
+        .unwrap();
+    let id = &created.restaurant.id;
+    let wal = dir.path().join("covers.db-wal");
+    let book_a_week = |week: i64| {
+        let service = service.clone();
+        let id = id.clone();
+        async move {
+            for day in 0..7 {
+                for hour in 12..21 {
+                    let date = chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap()
+                        + chrono::Duration::days(week * 7 + day);
+                    let start = format!("{date}T{hour}:00");
+                    service.book(booking(&id, &start, 2)).await.unwrap();
+                }
+            }
+        }
+    };
+    book_a_week(0).await;
+    let after_one_week = std::fs::metadata(&wal).unwrap().len();
+    // Once the log has been folded back (every second), later writes reuse
+    // it from its start instead of making it longer.
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    book_a_week(1).await;
+    let after_two_weeks = std::fs::metadata(&wal).unwrap().len();
+    assert!(
+        after_two_weeks < after_one_week * 3 / 2,
+        "the log grew from {after_one_week} to {after_two_weeks} bytes"
+    );
+}

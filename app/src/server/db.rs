@@ -92,10 +92,11 @@ impl Db {
         // Every connection: WAL (readers never block the writer), NORMAL
         // sync (with WAL no committed transaction is lost when the process
         // dies; only a power loss can drop the last commits), a busy
-        // timeout, and foreign keys on.
+        // timeout, foreign keys on, and no checkpoint by a committing writer
+        // (see `checkpoints`).
         let settings = format!(
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-             PRAGMA busy_timeout = {}; PRAGMA foreign_keys = ON;",
+             PRAGMA busy_timeout = {}; PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 0;",
             BUSY_TIMEOUT.as_millis()
         );
         let pool = |max: u32, mode: &str| {
@@ -125,8 +126,11 @@ impl Db {
         // The writer is handed out by `write_connection`, never to a reader.
         let readers = std::thread::available_parallelism().map_or(4, |n| n.get() * 2) as u32;
         let reader = pool(readers, "ro").await?;
-        let lane = Some(WriteLane::start()?);
-        Ok(Self { engine: Engine::Sqlite, writer, reader, lane, location: path })
+        let lane = WriteLane::start()?;
+        let checkpointer =
+            sqlx::AnyConnection::connect(&format!("sqlite://{path}?mode=rw")).await?;
+        lane.handle.spawn(checkpoints(checkpointer));
+        Ok(Self { engine: Engine::Sqlite, writer, reader, lane: Some(lane), location: path })
     }
 
     async fn postgres(url: &str) -> Result<Self, DbError> {
@@ -298,6 +302,25 @@ impl WriteLane {
             broken: Arc::default(),
             _running: Arc::new(running),
         })
+    }
+}
+
+/// How often SQLite's write-ahead log is folded back into the database file.
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
+
+/// Folds SQLite's write-ahead log back into the database file now and then,
+/// on a connection of its own, for as long as the write thread runs. A
+/// passive checkpoint waits for no one, so writes go on meanwhile; left to
+/// the writer, it would run inside whichever commit crossed the log's size
+/// limit, and every write queued behind that commit would wait for it.
+async fn checkpoints(mut conn: AnyConnection) {
+    let mut every = tokio::time::interval(CHECKPOINT_EVERY);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        if let Err(err) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&mut conn).await {
+            tracing::warn!(error = %err, "SQLite checkpoint failed");
+        }
     }
 }
 
