@@ -19,6 +19,22 @@ fn http_get(addr: &str, path: &str) -> (String, String) {
     (status, body)
 }
 
+/// A plain HTTP/1.1 POST of a JSON body; returns the status line.
+fn http_post_json(addr: &str, path: &str, body: &str) -> String {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(
+        stream,
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response.lines().next().unwrap_or_default().to_string()
+}
+
 #[test]
 fn starts_on_a_fresh_sqlite_file_serves_and_shuts_down_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
@@ -68,6 +84,13 @@ fn starts_on_a_fresh_sqlite_file_serves_and_shuts_down_on_sigterm() {
     let (status, body) = http_get(&addr, "/healthz");
     assert!(status.contains("200"), "{status}");
     assert_eq!(body, r#"{"status":"ok"}"#);
+    // A write first: stopping must not wait for the connection it used.
+    let created = http_post_json(
+        &addr,
+        "/api/v1/restaurants",
+        r#"{"name":"Chez Stop","phone":"+33 1 23 45 67 89"}"#,
+    );
+    assert!(created.contains("201"), "{created}");
 
     let terminated =
         Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();

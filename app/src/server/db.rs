@@ -126,10 +126,9 @@ impl Db {
         // The writer is handed out by `write_connection`, never to a reader.
         let readers = std::thread::available_parallelism().map_or(4, |n| n.get() * 2) as u32;
         let reader = pool(readers, "ro").await?;
-        let lane = WriteLane::start()?;
         let checkpointer =
             sqlx::AnyConnection::connect(&format!("sqlite://{path}?mode=rw")).await?;
-        lane.handle.spawn(checkpoints(checkpointer));
+        let lane = WriteLane::start(checkpointer)?;
         Ok(Self { engine: Engine::Sqlite, writer, reader, lane: Some(lane), location: path })
     }
 
@@ -240,6 +239,12 @@ impl Db {
 
     /// Waits for in-flight queries and closes every connection.
     pub async fn close(&self) {
+        if let Some(lane) = &self.lane {
+            lane.checkpoints.abort();
+            // Wait for the write in progress, then hand the writer back so
+            // that closing its pool does not wait for it forever.
+            lane.connection.lock().await.take();
+        }
         self.writer.close().await;
         self.reader.close().await;
     }
@@ -282,13 +287,16 @@ struct WriteLane {
     connection: Arc<tokio::sync::Mutex<Option<PoolConnection<Any>>>>,
     /// Set when the connection failed to start a transaction.
     broken: Arc<AtomicBool>,
+    /// The task that folds the write-ahead log back (`checkpoints`).
+    checkpoints: tokio::task::AbortHandle,
     _running: Arc<tokio::sync::oneshot::Sender<()>>,
 }
 
 impl WriteLane {
-    fn start() -> std::io::Result<Self> {
+    fn start(checkpointer: AnyConnection) -> std::io::Result<Self> {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
         let handle = runtime.handle().clone();
+        let checkpoints = handle.spawn(checkpoints(checkpointer)).abort_handle();
         let (running, stopped) = tokio::sync::oneshot::channel::<()>();
         std::thread::Builder::new().name("covers-writes".into()).spawn(move || {
             // Resolves when every `WriteLane` is gone (the sender dropped).
@@ -300,6 +308,7 @@ impl WriteLane {
             handle,
             connection: Arc::default(),
             broken: Arc::default(),
+            checkpoints,
             _running: Arc::new(running),
         })
     }
