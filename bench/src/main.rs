@@ -96,9 +96,14 @@ impl Op {
         Self { name, latency: Histogram::new_with_bounds(1, 60_000_000, 3).unwrap(), errors: 0 }
     }
 
-    fn record(&mut self, started: Instant) {
+    /// Records the latency of a request begun at `started`, and an error
+    /// unless it went as expected.
+    fn record(&mut self, started: Instant, ok: bool) {
         let micros = started.elapsed().as_micros().max(1) as u64;
         self.latency.saturating_record(micros);
+        if !ok {
+            self.errors += 1;
+        }
     }
 }
 
@@ -318,13 +323,7 @@ async fn diner(
             Ok(r) if r.status() == 200 => r.json().await.ok(),
             _ => None,
         };
-        {
-            let mut ops = ops.lock().await;
-            ops.0.record(started);
-            if slots.is_none() {
-                ops.0.errors += 1;
-            }
-        }
+        ops.lock().await.0.record(started, slots.is_some());
         let Some(slots) = slots else { continue };
         let wanted = slots["slots"]
             .as_array()
@@ -348,13 +347,7 @@ async fn diner(
             Ok(r) if status == 201 => r.json().await.ok(),
             _ => None,
         };
-        {
-            let mut ops = ops.lock().await;
-            ops.1.record(started);
-            if status != 201 && status != 409 {
-                ops.1.errors += 1;
-            }
-        }
+        ops.lock().await.1.record(started, status == 201 || status == 409);
         match (status, body) {
             (201, Some(body)) => {
                 let id = body["id"].as_str().unwrap_or_default().to_string();
@@ -375,13 +368,9 @@ async fn diner(
                 .send()
                 .await;
             let ok = cancelled.is_ok_and(|r| r.status() == 200);
-            let mut ops = ops.lock().await;
-            ops.2.record(started);
+            ops.lock().await.2.record(started, ok);
             if ok {
-                drop(ops);
                 outcomes.lock().await.cancelled.push(id);
-            } else {
-                ops.2.errors += 1;
             }
         }
     }
@@ -412,11 +401,7 @@ async fn browser(
             Ok(r) => r.status() == 200 && r.bytes().await.is_ok(),
             Err(_) => false,
         };
-        let mut op = op.lock().await;
-        op.record(started);
-        if !ok {
-            op.errors += 1;
-        }
+        op.lock().await.record(started, ok);
     }
 }
 
