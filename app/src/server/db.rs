@@ -38,8 +38,29 @@ pub enum DbError {
     Sqlx(#[from] sqlx::Error),
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("COVERS_SQLITE_SYNCHRONOUS={0:?}: expected FULL, EXTRA or NORMAL")]
+    Synchronous(String),
     #[error("cannot start the write thread: {0}")]
     Thread(#[from] std::io::Error),
+}
+
+/// SQLite's `synchronous` setting: `FULL` by default; `COVERS_SQLITE_SYNCHRONOUS`
+/// may raise it to `EXTRA` or lower it to `NORMAL`, where a power cut or an
+/// operating-system crash can lose the last commits (warned at start).
+fn sqlite_synchronous() -> Result<&'static str, DbError> {
+    let value = std::env::var("COVERS_SQLITE_SYNCHRONOUS").unwrap_or_default();
+    match value.trim().to_ascii_uppercase().as_str() {
+        "" | "FULL" => Ok("FULL"),
+        "EXTRA" => Ok("EXTRA"),
+        "NORMAL" => {
+            tracing::warn!(
+                "COVERS_SQLITE_SYNCHRONOUS=NORMAL: a power cut or an operating-system crash \
+                 can lose bookings that were already confirmed"
+            );
+            Ok("NORMAL")
+        }
+        _ => Err(DbError::Synchronous(value)),
+    }
 }
 
 /// Which database engine holds the data.
@@ -89,13 +110,14 @@ impl Db {
                 .map_err(|source| DbError::CreateDir { path: dir.to_path_buf(), source })?;
         }
         let path = file.display().to_string();
-        // Every connection: WAL (readers never block the writer), NORMAL
-        // sync (with WAL no committed transaction is lost when the process
-        // dies; only a power loss can drop the last commits), a busy
-        // timeout, foreign keys on, and no checkpoint by a committing writer
-        // (see `checkpoints`).
+        // Every connection: WAL (readers never block the writer), FULL sync
+        // unless lowered (a commit reaches the disk before it is answered,
+        // so a booking answered 201 survives a power cut), a busy timeout,
+        // foreign keys on, and no checkpoint by a committing writer (see
+        // `checkpoints`).
+        let synchronous = sqlite_synchronous()?;
         let settings = format!(
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; \
              PRAGMA busy_timeout = {}; PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 0;",
             BUSY_TIMEOUT.as_millis()
         );
