@@ -44,6 +44,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let component_css = COMPONENT_CSS;
     #[cfg(not(feature = "ssr"))]
     let component_css = "";
+    #[cfg(feature = "ssr")]
+    server::page_policy::set();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -53,7 +55,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
-                <style id="component-styles">{component_css}</style>
+                <style id="component-styles" nonce=use_nonce()>{component_css}</style>
                 <MetaTags />
             </head>
             <body>

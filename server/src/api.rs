@@ -28,6 +28,7 @@ pub fn routes() -> Router<AppState> {
         .route("/openapi.json", get(openapi))
         .route("/restaurants", post(create_restaurant).get(list_restaurants))
         .route("/restaurants/{id}", get(get_restaurant).patch(update_restaurant))
+        .route("/restaurants/{id}/owner-key/rotate", post(rotate_owner_key))
         .route("/restaurants/{id}/tables", post(add_tables))
         .route("/restaurants/{id}/tables/{table_id}", patch(update_table).delete(remove_table))
         .route("/restaurants/{id}/slots", get(slots))
@@ -44,21 +45,45 @@ pub fn routes() -> Router<AppState> {
 
 // ------------------------------------------------------------------ extractors
 
-/// A JSON body. Unreadable JSON is a 400; JSON of the wrong shape is a 422
-/// naming the field (`party_size`, `tables[0].capacity`). The body is read as
-/// JSON whatever `Content-Type` says, as command-line clients often send
-/// another.
+/// A JSON body. Another `Content-Type` is a 415; unreadable JSON is a 400;
+/// JSON of the wrong shape is a 422 naming the field (`party_size`,
+/// `tables[0].capacity`).
 pub struct ApiJson<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        let bytes = Bytes::from_request(req, state)
-            .await
-            .map_err(|e| ApiError::Malformed(format!("cannot read the body: {e}")))?;
+        let json = is_json(&req);
+        let bytes = read_body(req, state).await?;
+        if !json {
+            return Err(ApiError::UnsupportedMediaType);
+        }
         parse_json(&bytes).map(ApiJson)
     }
+}
+
+/// Whether a request says its body is JSON (`application/json`, or a
+/// `+json` type).
+fn is_json(req: &Request) -> bool {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase())
+        .is_some_and(|v| {
+            v == "application/json" || (v.starts_with("application/") && v.ends_with("+json"))
+        })
+}
+
+async fn read_body<S: Send + Sync>(req: Request, state: &S) -> ApiResult<Bytes> {
+    Bytes::from_request(req, state).await.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::PayloadTooLarge(crate::protect::MAX_BODY_BYTES)
+        } else {
+            ApiError::Malformed(format!("cannot read the body: {e}"))
+        }
+    })
 }
 
 /// A JSON body that may be absent (an empty body reads as `T::default()`).
@@ -68,11 +93,13 @@ impl<S: Send + Sync, T: DeserializeOwned + Default> FromRequest<S> for OptionalJ
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        let bytes = Bytes::from_request(req, state)
-            .await
-            .map_err(|e| ApiError::Malformed(format!("cannot read the body: {e}")))?;
+        let json = is_json(&req);
+        let bytes = read_body(req, state).await?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(OptionalJson(T::default()));
+        }
+        if !json {
+            return Err(ApiError::UnsupportedMediaType);
         }
         parse_json(&bytes).map(OptionalJson)
     }
@@ -200,6 +227,26 @@ async fn update_restaurant(
     ApiJson(input): ApiJson<NewRestaurant>,
 ) -> ApiResult<Json<Restaurant>> {
     Ok(Json(service.update_restaurant(&id, owner_key(&headers).as_deref(), input).await?))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct OwnerKey {
+    /// The new owner key, shown only here; the old one no longer works.
+    pub owner_key: String,
+}
+
+/// Replace the owner key with a new one (owner). Answers it once.
+#[utoipa::path(post, path = "/api/v1/restaurants/{id}/owner-key/rotate", tag = "restaurants",
+    params(("id" = String, Path)), security(("owner_key" = [])),
+    responses((status = 200, body = OwnerKey), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn rotate_owner_key(
+    State(service): State<Service>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<Json<OwnerKey>> {
+    let owner_key = service.rotate_owner_key(&id, owner_key(&headers).as_deref()).await?;
+    Ok(Json(OwnerKey { owner_key }))
 }
 
 // ------------------------------------------------------------------ tables
@@ -480,7 +527,7 @@ impl utoipa::Modify for OwnerKeyScheme {
 #[openapi(
     info(title = "Covers API", description = "Restaurant table reservations."),
     paths(
-        create_restaurant, list_restaurants, get_restaurant, update_restaurant,
+        create_restaurant, list_restaurants, get_restaurant, update_restaurant, rotate_owner_key,
         add_tables, update_table, remove_table, slots,
         explain_day, create_reservation, get_reservation, move_reservation, cancel_reservation,
         set_status, history, day_reservations,

@@ -3,8 +3,16 @@
 //! own settings start with `COVERS_`.
 
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
+use app::server::Secrets;
+use app::server::db::DEFAULT_SQLITE_PATH;
+use app::server::secrets::{MIN_SECRET_LEN, new_server_secret};
 use leptos::prelude::LeptosOptions;
+
+use crate::protect::limits::LimitSettings;
+use crate::protect::proxies::TrustedProxies;
 
 /// The name wasm-bindgen gives the front end's files: `pkg/covers.js`,
 /// `pkg/covers_bg.wasm`, and the stylesheet `pkg/covers.css`.
@@ -18,6 +26,16 @@ pub struct Config {
     /// `COVERS_DEMO_DATA=1`: create demo restaurants when the database has none.
     pub demo_data: bool,
     pub leptos_options: LeptosOptions,
+    /// `COVERS_SECRET`: the key of stored hashes and signed tokens.
+    pub secret: Option<String>,
+    /// `COVERS_PUBLIC_URL`: the address people reach Covers at.
+    pub public_url: Option<String>,
+    /// `COVERS_TRUSTED_PROXIES`: the proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: TrustedProxies,
+    /// `COVERS_RATE_LIMITS`: what one client, restaurant or guessed secret may do.
+    pub limits: LimitSettings,
+    /// `COVERS_REQUEST_TIMEOUT` (seconds): the longest a request may take.
+    pub request_timeout: Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -58,14 +76,119 @@ impl Config {
         if value("LEPTOS_ENV").is_some_and(|env| env.eq_ignore_ascii_case("prod")) {
             leptos_options.env = leptos::config::Env::PROD;
         }
+        let public_url =
+            value("COVERS_PUBLIC_URL").map(|url| url.trim_end_matches('/').to_string());
+        if let Some(url) = &public_url
+            && !(url.starts_with("https://") || url.starts_with("http://"))
+        {
+            return Err(ConfigError {
+                name: "COVERS_PUBLIC_URL",
+                message: format!("{url:?} is not an address like https://covers.example.com"),
+            });
+        }
+        let trusted_proxies =
+            TrustedProxies::parse(&value("COVERS_TRUSTED_PROXIES").unwrap_or_default())
+                .map_err(|message| ConfigError { name: "COVERS_TRUSTED_PROXIES", message })?;
+        let limits = LimitSettings::parse(&value("COVERS_RATE_LIMITS").unwrap_or_default())
+            .map_err(|message| ConfigError { name: "COVERS_RATE_LIMITS", message })?;
+        let request_timeout = match value("COVERS_REQUEST_TIMEOUT") {
+            None => Duration::from_secs(30),
+            Some(text) => match text.trim().parse::<u64>() {
+                Ok(seconds) if (1..=3600).contains(&seconds) => Duration::from_secs(seconds),
+                _ => {
+                    return Err(ConfigError {
+                        name: "COVERS_REQUEST_TIMEOUT",
+                        message: format!("{text:?} is not a number of seconds from 1 to 3600"),
+                    });
+                }
+            },
+        };
         Ok(Self {
             site_addr,
             site_root,
+            secret: value("COVERS_SECRET"),
+            public_url,
+            trusted_proxies,
+            limits,
+            request_timeout,
             database_url: value("DATABASE_URL"),
             demo_data: value("COVERS_DEMO_DATA")
                 .is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes")),
             leptos_options,
         })
+    }
+}
+
+impl Config {
+    /// Whether people reach Covers over https (cookies are then `Secure`).
+    pub fn https(&self) -> bool {
+        self.public_url.as_deref().is_some_and(|url| url.starts_with("https://"))
+    }
+
+    /// The server's key: `COVERS_SECRET`, or on SQLite a key kept in the
+    /// file `covers.secret` beside the database, made on first start. With
+    /// PostgreSQL every instance must share one, so it must be given.
+    pub fn secrets(&self) -> Result<Secrets, ConfigError> {
+        let error = |message: String| ConfigError { name: "COVERS_SECRET", message };
+        if let Some(secret) = &self.secret {
+            if secret.trim().len() < MIN_SECRET_LEN {
+                return Err(error(format!("use at least {MIN_SECRET_LEN} random characters")));
+            }
+            return Ok(Secrets::from_key(secret.trim().as_bytes()));
+        }
+        let file = match self.database_url.as_deref() {
+            None => PathBuf::from(DEFAULT_SQLITE_PATH),
+            Some(url) if url.starts_with("sqlite:") => {
+                let path = url.trim_start_matches("sqlite:").trim_start_matches("//");
+                PathBuf::from(path.split('?').next().unwrap_or(path))
+            }
+            Some(_) => {
+                return Err(error(
+                    "required with PostgreSQL: every instance must use the same secret".into(),
+                ));
+            }
+        };
+        let dir = file.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        read_or_make_secret(&dir.join("covers.secret"))
+            .map(|secret| Secrets::from_key(secret.as_bytes()))
+            .map_err(error)
+    }
+}
+
+/// The secret kept in `path`, made (readable by this user only) when absent.
+fn read_or_make_secret(path: &Path) -> Result<String, String> {
+    let shown = path.display();
+    match std::fs::read_to_string(path) {
+        Ok(secret) if secret.trim().len() >= MIN_SECRET_LEN => {
+            return Ok(secret.trim().to_string());
+        }
+        Ok(_) => return Err(format!("{shown} holds fewer than {MIN_SECRET_LEN} characters")),
+        Err(err) if err.kind() != std::io::ErrorKind::NotFound => {
+            return Err(format!("cannot read {shown}: {err}"));
+        }
+        Err(_) => {}
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    let secret = new_server_secret();
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let written = options.open(path).and_then(|mut file| {
+        std::io::Write::write_all(&mut file, format!("{secret}\n").as_bytes())?;
+        file.sync_all()
+    });
+    match written {
+        Ok(()) => {
+            tracing::info!(file = %shown, "made a new server secret");
+            Ok(secret)
+        }
+        // Another process made it first: use theirs.
+        Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => read_or_make_secret(path),
+        Err(err) => Err(format!("cannot write {shown}: {err}")),
     }
 }
 
@@ -101,6 +224,51 @@ mod tests {
         assert_eq!(config.site_addr.to_string(), "0.0.0.0:8080");
         assert_eq!(&*config.leptos_options.site_root, "/srv/covers/site");
         assert_eq!(config.database_url.as_deref(), Some("sqlite:/var/lib/covers/covers.db"));
+    }
+
+    #[test]
+    fn the_secret_is_made_once_beside_the_sqlite_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite:{}", dir.path().join("db/covers.db").display());
+        let config = config(&[("DATABASE_URL", &url)]).unwrap();
+        let first = config.secrets().unwrap();
+        let file = dir.path().join("db/covers.secret");
+        assert!(file.exists());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+            assert_eq!(mode & 0o077, 0, "only its owner may read the secret file");
+        }
+        let again = config.secrets().unwrap();
+        assert!(again.matches("7KQ3M9PXTA", &first.hash("7KQ3M9PXTA")));
+    }
+
+    #[test]
+    fn postgres_needs_a_long_enough_secret() {
+        let pg = config(&[("DATABASE_URL", "postgres://u@localhost/covers")]).unwrap();
+        assert_eq!(pg.secrets().unwrap_err().name, "COVERS_SECRET");
+        let short = config(&[("COVERS_SECRET", "short")]).unwrap();
+        assert_eq!(short.secrets().unwrap_err().name, "COVERS_SECRET");
+        let given = config(&[
+            ("DATABASE_URL", "postgres://u@localhost/covers"),
+            ("COVERS_SECRET", "0123456789abcdef0123456789abcdef"),
+        ])
+        .unwrap();
+        assert!(given.secrets().is_ok());
+    }
+
+    #[test]
+    fn bad_settings_name_their_variable() {
+        for (name, value) in [
+            ("COVERS_PUBLIC_URL", "covers.example.com"),
+            ("COVERS_REQUEST_TIMEOUT", "0"),
+            ("COVERS_TRUSTED_PROXIES", "not-an-address"),
+            ("COVERS_RATE_LIMITS", "client=lots"),
+        ] {
+            assert_eq!(config(&[(name, value)]).unwrap_err().name, name);
+        }
+        assert!(config(&[("COVERS_PUBLIC_URL", "https://covers.example.com/")]).unwrap().https());
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! Service outcomes map here, each variant with its status.
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use app::server::ServiceError;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -11,7 +12,17 @@ use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
 /// Seconds a client is asked to wait before retrying when the database is down.
-const RETRY_AFTER_SECONDS: &str = "5";
+const RETRY_AFTER_SECONDS: u64 = 5;
+
+/// "12 seconds", "3 minutes"
+fn wait_in_words(wait: Duration) -> String {
+    let seconds = wait.as_secs_f64().ceil().max(1.0) as u64;
+    match seconds {
+        1 => "a second".into(),
+        2..=90 => format!("{seconds} seconds"),
+        _ => format!("{} minutes", seconds.div_ceil(60)),
+    }
+}
 
 #[derive(Debug)]
 pub enum ApiError {
@@ -33,8 +44,16 @@ pub enum ApiError {
     InvalidTransition(String),
     /// 409 `idempotency_key_reused`
     IdempotencyKeyReused(String),
+    /// 413: a body over the limit (bytes).
+    PayloadTooLarge(usize),
+    /// 415: a JSON endpoint sent another content type.
+    UnsupportedMediaType,
+    /// 429, with `Retry-After`: a limit is spent.
+    RateLimited { retry_after: Duration },
     /// 503, with `Retry-After`: the database does not answer.
     DatabaseUnavailable,
+    /// 503, with `Retry-After`: the request took longer than allowed.
+    Timeout,
     /// 500: details are logged, never sent.
     Internal,
 }
@@ -71,7 +90,10 @@ impl ApiError {
             ApiError::SlotUnavailable { .. }
             | ApiError::InvalidTransition(_)
             | ApiError::IdempotencyKeyReused(_) => StatusCode::CONFLICT,
-            ApiError::DatabaseUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::DatabaseUnavailable | ApiError::Timeout => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -87,7 +109,11 @@ impl ApiError {
             ApiError::SlotUnavailable { .. } => "slot_unavailable",
             ApiError::InvalidTransition(_) => "invalid_transition",
             ApiError::IdempotencyKeyReused(_) => "idempotency_key_reused",
+            ApiError::PayloadTooLarge(_) => "payload_too_large",
+            ApiError::UnsupportedMediaType => "unsupported_media_type",
+            ApiError::RateLimited { .. } => "rate_limited",
             ApiError::DatabaseUnavailable => "database_unavailable",
+            ApiError::Timeout => "timeout",
             ApiError::Internal => "internal_error",
         }
     }
@@ -95,6 +121,68 @@ impl ApiError {
     /// A 422 for one field.
     pub fn field(field: &str, message: impl Into<String>) -> Self {
         ApiError::Invalid(BTreeMap::from([(field.to_string(), message.into())]))
+    }
+
+    /// The message of an error that names no field, in words for people.
+    pub fn message_for_people(&self) -> String {
+        match self {
+            ApiError::Malformed(m)
+            | ApiError::NotFound(m)
+            | ApiError::Unauthorized(m)
+            | ApiError::Forbidden(m)
+            | ApiError::InvalidTransition(m)
+            | ApiError::IdempotencyKeyReused(m) => m.clone(),
+            ApiError::SlotUnavailable { message, .. } => message.clone(),
+            ApiError::Invalid(_) => "some fields are not valid".into(),
+            ApiError::MethodNotAllowed => "that method is not allowed here".into(),
+            ApiError::PayloadTooLarge(limit) => {
+                format!("the request body is larger than {} KiB", limit / 1024)
+            }
+            ApiError::UnsupportedMediaType => {
+                "send the body as JSON, with Content-Type: application/json".into()
+            }
+            ApiError::RateLimited { retry_after } => format!(
+                "Too many requests. Please wait {} and try again.",
+                wait_in_words(*retry_after)
+            ),
+            ApiError::DatabaseUnavailable => {
+                "the database is unavailable; try again shortly".into()
+            }
+            ApiError::Timeout => "the request took too long; try again shortly".into(),
+            ApiError::Internal => "something went wrong on our side".into(),
+        }
+    }
+
+    /// Seconds to wait before trying again, for `Retry-After`.
+    fn retry_after(&self) -> Option<u64> {
+        match self {
+            ApiError::RateLimited { retry_after } => {
+                Some(retry_after.as_secs_f64().ceil().max(1.0) as u64)
+            }
+            ApiError::DatabaseUnavailable | ApiError::Timeout => Some(RETRY_AFTER_SECONDS),
+            _ => None,
+        }
+    }
+
+    /// `Retry-After` and `WWW-Authenticate`, where this error calls for them.
+    pub fn add_headers(&self, headers: &mut axum::http::HeaderMap) {
+        if let Some(seconds) = self.retry_after() {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        if matches!(self, ApiError::Unauthorized(_)) {
+            headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+    }
+
+    /// The answer of a server function refused before it ran, in the shape
+    /// its form reads (`FormError::Failed`).
+    pub fn into_form_response(self) -> Response {
+        let body = serde_json::to_string(&app::api::FormError::Failed(self.message_for_people()))
+            .unwrap_or_default();
+        let mut response =
+            (self.status(), [(header::CONTENT_TYPE, "application/json")], body).into_response();
+        self.add_headers(response.headers_mut());
+        response
     }
 
     fn body(self) -> ErrorBody {
@@ -119,10 +207,7 @@ impl ApiError {
                 None,
                 Some(alternatives.iter().map(app::model::rfc3339::format).collect()),
             ),
-            ApiError::DatabaseUnavailable => {
-                ("the database is unavailable; try again shortly".into(), None, None)
-            }
-            ApiError::Internal => ("something went wrong on our side".into(), None, None),
+            other => (other.message_for_people(), None, None),
         };
         ErrorBody { error: ErrorDetail { code, message, fields, alternatives } }
     }
@@ -158,16 +243,10 @@ impl From<ServiceError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
-        let retry = matches!(self, ApiError::DatabaseUnavailable);
-        let unauthorized = matches!(self, ApiError::Unauthorized(_));
+        let mut headers = axum::http::HeaderMap::new();
+        self.add_headers(&mut headers);
         let mut response = (status, axum::Json(self.body())).into_response();
-        let headers = response.headers_mut();
-        if retry {
-            headers.insert(header::RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER_SECONDS));
-        }
-        if unauthorized {
-            headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-        }
+        response.headers_mut().extend(headers);
         response
     }
 }

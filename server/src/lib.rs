@@ -5,8 +5,11 @@
 pub mod api;
 pub mod config;
 pub mod error;
+pub mod protect;
 pub mod telemetry;
 
+use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use app::server::{AppState, Db};
@@ -22,12 +25,35 @@ use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
 use crate::error::ApiError;
+use crate::protect::Protection;
+use crate::protect::limits::LimitSettings;
+use crate::protect::proxies::TrustedProxies;
 
 /// How long `/healthz` waits for the database before calling it unavailable.
 const HEALTH_TIMEOUT: Duration = Duration::from_secs(2);
 
-/// Builds the whole HTTP application around `state`.
+/// The whole HTTP application around `state`, with the default protections
+/// (limits, headers, bounds) and its wrong-secret budget.
 pub fn router(state: AppState) -> Router {
+    let protection = Protection::new(
+        &LimitSettings::default(),
+        state.guesses.clone(),
+        TrustedProxies::default(),
+        None,
+        Duration::from_secs(30),
+    );
+    router_with(state, Arc::new(protection))
+}
+
+/// The whole HTTP application around `state`, behind `protection`.
+pub fn router_with(state: AppState, protection: Arc<Protection>) -> Router {
+    protect::protect(routes(state), protection)
+        .layer(axum::middleware::from_fn(telemetry::track))
+        .layer(TraceLayer::new_for_http())
+}
+
+/// The routes, without the protections.
+pub fn routes(state: AppState) -> Router {
     telemetry::handle();
     let routes = generate_route_list(App);
     let context_state = state.clone();
@@ -46,8 +72,6 @@ pub fn router(state: AppState) -> Router {
         // preferred), or the app's own "not found" page.
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(CompressionLayer::new())
-        .layer(axum::middleware::from_fn(telemetry::track))
-        .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
 
@@ -69,9 +93,27 @@ async fn healthz(State(db): State<Db>) -> Response {
 /// Opens the database and serves until SIGINT or SIGTERM, then finishes the
 /// requests in flight and closes the database.
 pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
+    let secrets = config.secrets()?;
     let db = Db::connect(config.database_url.as_deref()).await?;
     tracing::info!(database = db.location(), "database ready");
-    let state = AppState::new(config.leptos_options.clone(), db.clone());
+    let state = AppState::new(config.leptos_options.clone(), db.clone(), secrets)
+        .with_guesses(config.limits.guesses())
+        .with_secure_cookies(config.https());
+    state
+        .service
+        .upgrade_stored_secrets()
+        .await
+        .map_err(|e| format!("cannot upgrade the stored secrets: {e}"))?;
+    if config.limits.is_off() {
+        tracing::warn!("COVERS_RATE_LIMITS=off: no limit on requests, bookings or guessed codes");
+    }
+    let protection = Arc::new(Protection::new(
+        &config.limits,
+        state.guesses.clone(),
+        config.trusted_proxies.clone(),
+        config.public_url.as_deref(),
+        config.request_timeout,
+    ));
     if config.demo_data {
         let made = app::server::demo::seed_if_empty(&state.service)
             .await
@@ -87,7 +129,8 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         "covers is listening on http://{}",
         listener.local_addr()?
     );
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown_signal()).await?;
+    let app = router_with(state, protection).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
     db.close().await;
     tracing::info!("covers stopped");
     Ok(())

@@ -27,8 +27,10 @@ impl Api {
     async fn new() -> Self {
         let t = common::TestDb::new().await;
         let options = server::config::Config::from_lookup(|_| None).unwrap().leptos_options;
-        let service = Service::new(t.db.clone()).with_clock(Arc::new(common::now));
-        let state = AppState { leptos_options: options, db: t.db.clone(), service };
+        let service =
+            Service::new(t.db.clone(), common::secrets()).with_clock(Arc::new(common::now));
+        let mut state = AppState::new(options, t.db.clone(), common::secrets());
+        state.service = service;
         Self { state, t }
     }
 

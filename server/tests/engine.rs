@@ -243,7 +243,7 @@ async fn a_retry_with_the_same_idempotency_key_returns_the_same_reservation() {
 
     // Keys are kept for a day and more; after two days a key is free again.
     let later = |hours: i64| {
-        Service::new(t.db.clone())
+        Service::new(t.db.clone(), common::secrets())
             .with_clock(Arc::new(move || common::now() + Duration::hours(hours)))
     };
     let (kept, replayed) = later(25).book_once(request.clone(), Some("order-1")).await.unwrap();

@@ -45,7 +45,7 @@ impl TestApp {
         })
         .unwrap();
         let db = Db::connect(config.database_url.as_deref()).await.unwrap();
-        let state = AppState::new(config.leptos_options, db);
+        let state = AppState::new(config.leptos_options, db, common::secrets());
         Self { state, _dir: dir, _turn: turn }
     }
 
@@ -99,7 +99,7 @@ async fn the_home_page_is_rendered_on_the_server_and_loads_the_front_end() {
     assert!(body.contains("covers_bg"), "{body}");
     assert!(body.contains(r#"href="/pkg/covers.css""#), "{body}");
     // Component styles are inlined in the head.
-    assert!(body.contains(r#"<style id="component-styles">"#), "{body}");
+    assert!(body.contains(r#"<style id="component-styles" nonce="#), "{body}");
     assert!(body.contains(".hero."), "{body}");
 }
 

@@ -297,7 +297,8 @@ async fn two_service_instances_on_one_file_cannot_double_book() {
     let t = TestDb::new().await;
     let (created, tables) = t.restaurant(&[4]).await;
     let other_db = app::server::Db::connect(Some(&t.url())).await.unwrap();
-    let other = app::server::Service::new(other_db).with_clock(std::sync::Arc::new(common::now));
+    let other = app::server::Service::new(other_db, common::secrets())
+        .with_clock(std::sync::Arc::new(common::now));
     let mut tasks = Vec::new();
     for i in 0..20 {
         let service = if i % 2 == 0 { t.service.clone() } else { other.clone() };
@@ -324,7 +325,8 @@ async fn a_server_sees_at_once_what_another_changed_in_a_restaurant_and_its_tabl
     let (created, tables) = t.restaurant(&[2]).await;
     let (id, key) = (&created.restaurant.id, Some(created.owner_key.as_str()));
     let other_db = app::server::Db::connect(Some(&t.url())).await.unwrap();
-    let other = app::server::Service::new(other_db).with_clock(std::sync::Arc::new(common::now));
+    let other = app::server::Service::new(other_db, common::secrets())
+        .with_clock(std::sync::Arc::new(common::now));
     let first = &t.service;
     let times = |day: app::model::DaySlots| {
         day.slots.iter().map(|s| s.local_time.clone()).collect::<Vec<_>>()
@@ -486,7 +488,8 @@ async fn the_sqlite_write_ahead_log_is_folded_back_so_it_stops_growing() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("covers.db");
     let db = app::server::Db::connect(Some(&format!("sqlite:{}", file.display()))).await.unwrap();
-    let service = app::server::Service::new(db).with_clock(std::sync::Arc::new(common::now));
+    let service = app::server::Service::new(db, common::secrets())
+        .with_clock(std::sync::Arc::new(common::now));
     let created = service
         .create_restaurant(NewRestaurant {
             name: Some("Chez Test".into()),
@@ -527,4 +530,48 @@ async fn the_sqlite_write_ahead_log_is_folded_back_so_it_stops_growing() {
         after_two_weeks < after_one_week * 3 / 2,
         "the log grew from {after_one_week} to {after_two_weeks} bytes"
     );
+}
+
+#[tokio::test]
+async fn secrets_stored_before_they_were_keyed_are_upgraded_and_keep_working() {
+    use sha2::Digest;
+    let t = TestDb::new().await;
+    let (created, _) = t.restaurant(&[2]).await;
+    let id = &created.restaurant.id;
+    let booked = t.service.book(booking(id, "2026-12-04T19:00", 2)).await.unwrap();
+    let code = booked.code.clone().unwrap();
+    let unkeyed = |secret: &str| {
+        sha2::Sha256::digest(secret.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    };
+    // As an older Covers stored them: the plain SHA-256 of each secret.
+    let mut writer = t.db.write_connection().await.unwrap();
+    sqlx::query("UPDATE restaurants SET owner_key_hash = $1 WHERE id = $2")
+        .bind(unkeyed(&created.owner_key))
+        .bind(id)
+        .execute(&mut *writer)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE reservations SET code_hash = $1 WHERE id = $2")
+        .bind(unkeyed(&code))
+        .bind(&booked.id)
+        .execute(&mut *writer)
+        .await
+        .unwrap();
+
+    drop(writer);
+    assert_eq!(t.service.upgrade_stored_secrets().await.unwrap(), 2);
+    assert_eq!(t.service.upgrade_stored_secrets().await.unwrap(), 0, "once only");
+    let stored: String = sqlx::query_scalar("SELECT code_hash FROM reservations WHERE id = $1")
+        .bind(&booked.id)
+        .fetch_one(t.db.reader())
+        .await
+        .unwrap();
+    assert!(stored.starts_with("hmac:"), "{stored}");
+    let as_diner = t.service.reservation(&booked.id, &Caller::Diner { code }).await.unwrap();
+    assert_eq!(as_diner.id, booked.id);
+    let key = created.owner_key.clone();
+    assert!(t.service.reservation(&booked.id, &Caller::Owner { key }).await.is_ok());
 }

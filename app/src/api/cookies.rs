@@ -5,7 +5,12 @@
 //! - `covers_reservations`: the reservations made here (`id.code,…`), so the
 //!   diner can come back to them.
 //!
-//! All are HttpOnly: page scripts never see the secrets.
+//! - `covers_form`: a refused form's answer on its way back to the page,
+//!   signed (see `api::flash`).
+//!
+//! All are HttpOnly: page scripts never see the secrets. When people reach
+//! Covers over https they are also `Secure` and named with the `__Host-`
+//! prefix, so no other site or plain-http page can set them.
 
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::{HeaderValue, request::Parts};
@@ -16,8 +21,20 @@ const YEAR: i64 = 365 * 24 * 3600;
 /// How many reservations a browser remembers (the newest are kept).
 pub const MAX_REMEMBERED: usize = 30;
 
+/// Whether cookies are `Secure` (Covers is reached over https).
+fn secure() -> bool {
+    use_context::<crate::server::AppState>().is_some_and(|s| s.secure_cookies)
+}
+
+/// The name a cookie is stored under.
+fn stored_name(name: &str) -> String {
+    if secure() { format!("__Host-{name}") } else { name.to_string() }
+}
+
 /// The value of a cookie of the current request.
 pub fn get(name: &str) -> Option<String> {
+    let name = stored_name(name);
+    let name = name.as_str();
     let parts = use_context::<Parts>()?;
     parts
         .headers
@@ -33,7 +50,10 @@ pub fn get(name: &str) -> Option<String> {
 /// Sets a cookie on the response; `max_age` 0 removes it.
 pub fn set(name: &str, value: &str, max_age: i64) {
     if let Some(response) = use_context::<ResponseOptions>() {
-        let cookie = format!("{name}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax");
+        let name = stored_name(name);
+        let secure = if secure() { "; Secure" } else { "" };
+        let cookie =
+            format!("{name}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}");
         if let Ok(value) = HeaderValue::from_str(&cookie) {
             response.append_header(SET_COOKIE, value);
         }

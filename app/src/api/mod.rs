@@ -1,6 +1,7 @@
 //! Server functions: what the pages ask of the server. Each is thin: read
 //! the input, call the service from the application state, shape the answer.
 
+pub mod flash;
 pub mod manage;
 pub mod owner;
 pub mod reservations;
@@ -18,8 +19,8 @@ use serde::{Deserialize, Serialize};
 use crate::model::{DaySlots, Restaurant};
 
 /// Why a form was not accepted, as the page shows it. Without JavaScript it
-/// travels back in the page address, so the page can show the messages and
-/// the values that were typed.
+/// travels back to the page in a signed cookie (see [`flash`]), so the page
+/// can show the messages and the values that were typed.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, thiserror::Error)]
 pub enum FormError {
     /// Messages by field name, and what was typed, to fill the form again.
@@ -81,8 +82,8 @@ impl FormError {
 
 /// What a form's server function answers: `Ok(None)` when done (usually
 /// with a redirect), else why not. A refusal is an ordinary answer (HTTP 200)
-/// for the hydrated page; for a plain form post without JavaScript it is an
-/// `Err`, which Leptos carries back to the form's page in its address.
+/// for the hydrated page; after a plain form post without JavaScript it is
+/// kept for the form's page (see [`flash`]), to which the browser goes back.
 pub type FormResult = Result<Option<FormError>, FormError>;
 
 /// Answers a refusal in the way the caller can read (see [`FormResult`]).
@@ -95,10 +96,22 @@ pub(crate) fn refuse(error: FormError) -> FormResult {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.contains("text/html"))
     });
-    if plain_form_post { Err(error) } else { Ok(Some(error)) }
+    if plain_form_post {
+        flash::keep(error);
+        Ok(None)
+    } else {
+        Ok(Some(error))
+    }
 }
 
-/// The refusal of an action's last run, if it was refused.
+/// The refused form kept for the page being shown (after a post without
+/// JavaScript), provided by the page loader to the page's forms.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PageFlash(pub Option<flash::FormFlash>);
+
+/// The refusal of an action's last run, if it was refused; before any run,
+/// the refusal of this action's form posted without JavaScript, if the page
+/// was given one.
 pub fn action_error<I>(action: ServerAction<I>) -> Signal<Option<FormError>>
 where
     I: leptos::server_fn::ServerFn<Output = Option<FormError>, Error = FormError>
@@ -107,10 +120,14 @@ where
         + Sync
         + 'static,
 {
+    let kept = use_context::<PageFlash>()
+        .and_then(|flash| flash.0)
+        .filter(|flash| flash.action == I::PATH)
+        .map(|flash| flash.error);
     Signal::derive(move || match action.value().get() {
         Some(Ok(refusal)) => refusal,
         Some(Err(error)) => Some(error),
-        None => None,
+        None => kept.clone(),
     })
 }
 

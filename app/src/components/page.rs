@@ -6,7 +6,18 @@ use leptos::prelude::*;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::api::PageFlash;
+use crate::api::flash::FormFlash;
 use crate::pages::not_found::NotFound;
+
+/// The refused form kept for this page, read once as the server renders it
+/// (in the browser, the server's answer comes with the page).
+async fn page_flash() -> Option<FormFlash> {
+    #[cfg(feature = "ssr")]
+    return crate::api::flash::take();
+    #[cfg(not(feature = "ssr"))]
+    None
+}
 
 /// The page `render` makes of `data` once it has loaded.
 pub fn loaded_page<T, V>(
@@ -17,11 +28,13 @@ where
     T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
     V: IntoView + 'static,
 {
+    let flash = Resource::new(|| (), |_| page_flash());
     view! {
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || {
                 let render = render.clone();
                 Suspend::new(async move {
+                    provide_context(PageFlash(flash.await));
                     match data.await {
                         Ok(Some(data)) => render(data).into_any(),
                         Ok(None) => view! { <NotFound /> }.into_any(),

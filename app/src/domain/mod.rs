@@ -5,6 +5,7 @@
 
 pub mod engine;
 pub mod hours;
+pub mod limits;
 pub mod values;
 
 pub use engine::{

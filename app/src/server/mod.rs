@@ -4,14 +4,20 @@
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod guesses;
+pub mod page_policy;
 pub mod secrets;
 pub mod service;
+
+use std::sync::Arc;
 
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 
 pub use db::Db;
 pub use error::{FieldErrors, ServiceError};
+pub use guesses::{ClientAddr, Guesses};
+pub use secrets::Secrets;
 pub use service::Service;
 
 /// Everything a request handler, page render or server function may need.
@@ -21,11 +27,34 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub service: Service,
+    /// Wrong secrets counted per client and per target.
+    pub guesses: Arc<Guesses>,
+    /// Whether cookies are `Secure` (with the `__Host-` prefix): people reach
+    /// Covers over https.
+    pub secure_cookies: bool,
 }
 
 impl AppState {
-    pub fn new(leptos_options: LeptosOptions, db: Db) -> Self {
-        let service = Service::new(db.clone());
-        Self { leptos_options, db, service }
+    pub fn new(leptos_options: LeptosOptions, db: Db, secrets: Secrets) -> Self {
+        let service = Service::new(db.clone(), secrets);
+        Self {
+            leptos_options,
+            db,
+            service,
+            guesses: Arc::new(Guesses::off()),
+            secure_cookies: false,
+        }
+    }
+
+    /// The same state with the given budget of wrong secrets.
+    pub fn with_guesses(mut self, guesses: Guesses) -> Self {
+        self.guesses = Arc::new(guesses);
+        self
+    }
+
+    /// The same state with `Secure`, `__Host-` cookies (for https).
+    pub fn with_secure_cookies(mut self, secure: bool) -> Self {
+        self.secure_cookies = secure;
+        self
     }
 }

@@ -25,7 +25,9 @@ use crate::model::{
 
 use super::db::{Db, Engine};
 use super::error::{FieldErrors, ServiceError};
-use super::secrets;
+use super::secrets::{self, Secrets};
+
+mod keys;
 
 type Result<T, E = ServiceError> = std::result::Result<T, E>;
 
@@ -56,6 +58,8 @@ pub struct Service {
     /// is used only once the stored revision has been read back equal to its
     /// own, so a change made through another server is seen at once.
     plans: moka::sync::Cache<String, Arc<Floorplan>>,
+    /// The server's key: secrets are stored as keyed hashes.
+    secrets: Secrets,
 }
 
 impl std::fmt::Debug for Service {
@@ -467,11 +471,9 @@ fn merge_restaurant_fields(
     if let Some(dates) = &input.closed_dates {
         let mut parsed = Vec::new();
         for text in dates {
-            match text.trim().parse::<NaiveDate>() {
+            match parse_date(text) {
                 Ok(d) => parsed.push(d),
-                Err(_) => {
-                    errors.add("closed_dates", format!("{text:?} is not a date; use YYYY-MM-DD"))
-                }
+                Err(e) => errors.add("closed_dates", e.0),
             }
         }
         if parsed.len() > 1000 {
@@ -507,8 +509,8 @@ fn parse_durations(rules: &[DurationRule]) -> std::result::Result<Vec<DurationRu
 }
 
 impl Service {
-    pub fn new(db: Db) -> Self {
-        Self { db, clock: Arc::new(Utc::now), plans: moka::sync::Cache::new(PLANS_KEPT) }
+    pub fn new(db: Db, secrets: Secrets) -> Self {
+        Self { db, clock: Arc::new(Utc::now), plans: moka::sync::Cache::new(PLANS_KEPT), secrets }
     }
 
     /// The same service with another clock (tests travel in time with it).
@@ -519,6 +521,10 @@ impl Service {
 
     pub fn db(&self) -> &Db {
         &self.db
+    }
+
+    pub fn secrets(&self) -> &Secrets {
+        &self.secrets
     }
 
     fn now(&self) -> DateTime<Utc> {
@@ -648,7 +654,7 @@ impl Service {
              VALUES ($1, '', '', $2, '[]', $3, $4)",
         )
         .bind(&id)
-        .bind(secrets::hash(&owner_key))
+        .bind(self.secrets.hash(&owner_key))
         .bind(now)
         .bind(now)
         .execute(&mut *tx)
@@ -671,7 +677,7 @@ impl Service {
         let mut tx = self.db.begin(&mut writer).await?;
         self.lock_restaurant(&mut tx, id).await?;
         let current = load_restaurant(&mut tx, id).await?;
-        authorize_owner(&mut tx, &current, owner_key).await?;
+        authorize_owner(&self.secrets, &mut tx, &current, owner_key).await?;
         let fields =
             merge_restaurant_fields(&input, RestaurantFields::from_record(&current), false)?;
         store_restaurant_fields(&mut tx, id, &fields, self.now().timestamp()).await?;
@@ -705,6 +711,8 @@ impl Service {
         if !(1..=100).contains(&per_page) {
             errors.add("per_page", "must be between 1 and 100");
         }
+        let q = q.and_then(|q| errors.check("q", crate::domain::limits::search_text(q)));
+        let city = city.and_then(|c| errors.check("city", crate::domain::limits::search_text(c)));
         errors.finish()?;
         let pattern = q
             .map(str::trim)
@@ -751,7 +759,7 @@ impl Service {
         let mut tx = self.db.begin(&mut writer).await?;
         self.lock_restaurant(&mut tx, restaurant_id).await?;
         let restaurant = load_restaurant(&mut tx, restaurant_id).await?;
-        authorize_owner(&mut tx, &restaurant, owner_key).await?;
+        authorize_owner(&self.secrets, &mut tx, &restaurant, owner_key).await?;
         let existing = load_tables(&mut tx, restaurant_id, false).await?;
         let mut taken: Vec<String> = existing.iter().map(|t| t.label.to_lowercase()).collect();
         let mut errors = FieldErrors::default();
@@ -843,7 +851,7 @@ impl Service {
         let mut tx = self.db.begin(&mut writer).await?;
         self.lock_restaurant(&mut tx, restaurant_id).await?;
         let restaurant = load_restaurant(&mut tx, restaurant_id).await?;
-        authorize_owner(&mut tx, &restaurant, owner_key).await?;
+        authorize_owner(&self.secrets, &mut tx, &restaurant, owner_key).await?;
         let mut tables = load_tables(&mut tx, restaurant_id, false).await?;
         let index =
             tables.iter().position(|t| t.id == table_id).ok_or(ServiceError::NotFound("table"))?;
@@ -890,7 +898,7 @@ impl Service {
         let mut tx = self.db.begin(&mut writer).await?;
         self.lock_restaurant(&mut tx, restaurant_id).await?;
         let restaurant = load_restaurant(&mut tx, restaurant_id).await?;
-        authorize_owner(&mut tx, &restaurant, owner_key).await?;
+        authorize_owner(&self.secrets, &mut tx, &restaurant, owner_key).await?;
         let done = sqlx::query("UPDATE tables SET active = 0, updated_at = $1 WHERE id = $2 AND restaurant_id = $3 AND active = 1")
             .bind(self.now().timestamp())
             .bind(table_id)
@@ -993,7 +1001,7 @@ impl Service {
             })
             .await?;
         let restaurant = &plan.restaurant;
-        authorize_owner(&mut conn, restaurant, owner_key).await?;
+        authorize_owner(&self.secrets, &mut conn, restaurant, owner_key).await?;
         drop(conn);
         let policy = &restaurant.policy;
         let floor = Floor { tables: &plan.tables, holds: &holds };
@@ -1109,9 +1117,9 @@ impl Service {
         self.lock_restaurant(&mut tx, restaurant_id).await?;
         let now = self.now();
         let request_hash =
-            secrets::hash(&serde_json::to_string(&input).expect("a request serializes"));
+            self.secrets.hash(&serde_json::to_string(&input).expect("a request serializes"));
         if let Some(key) = key
-            && let Some(replay) = replay(&mut tx, key, &request_hash, now).await?
+            && let Some(replay) = replay(&self.secrets, &mut tx, key, &request_hash, now).await?
         {
             tx.commit().await?;
             return Ok((replay, true));
@@ -1159,7 +1167,7 @@ impl Service {
         .bind(phone.as_str())
         .bind(email.as_ref().map(Email::as_str))
         .bind(notes.as_str())
-        .bind(secrets::hash(&code))
+        .bind(self.secrets.hash(&code))
         .bind(ts)
         .bind(ts)
         .bind(ts)
@@ -1185,7 +1193,7 @@ impl Service {
                 "INSERT INTO idempotency_keys (key_hash, request_hash, reservation_id, code_sealed, created_at) \
                  VALUES ($1, $2, $3, $4, $5)",
             )
-            .bind(secrets::hash(key))
+            .bind(self.secrets.hash(key))
             .bind(&request_hash)
             .bind(&id)
             .bind(secrets::seal(&code, key))
@@ -1206,7 +1214,7 @@ impl Service {
     /// A wrong code answers "not found", so ids cannot be probed.
     pub async fn reservation(&self, id: &str, caller: &Caller) -> Result<Reservation> {
         let mut conn = self.db.reader().acquire().await?;
-        let (row, restaurant) = authorize_reservation(&mut conn, id, caller).await?;
+        let (row, restaurant) = authorize_reservation(&self.secrets, &mut conn, id, caller).await?;
         reservation_model(&mut conn, row, &restaurant).await
     }
 
@@ -1236,7 +1244,7 @@ impl Service {
         let mut writer = self.db.write_connection().await?;
         let mut tx = self.db.begin(&mut writer).await?;
         self.lock_for_reservation(&mut tx, id).await?;
-        let (row, restaurant) = authorize_reservation(&mut tx, id, caller).await?;
+        let (row, restaurant) = authorize_reservation(&self.secrets, &mut tx, id, caller).await?;
         let status = row.status()?;
         let now = self.now();
         let row = match status {
@@ -1324,8 +1332,13 @@ impl Service {
         let mut writer = self.db.write_connection().await?;
         let mut tx = self.db.begin(&mut writer).await?;
         self.lock_for_reservation(&mut tx, id).await?;
-        let (row, restaurant) =
-            authorize_reservation(&mut tx, id, &Caller::Owner { key: key.to_string() }).await?;
+        let (row, restaurant) = authorize_reservation(
+            &self.secrets,
+            &mut tx,
+            id,
+            &Caller::Owner { key: key.to_string() },
+        )
+        .await?;
         let from = row.status()?;
         if from != to {
             if !from.next_steps().contains(&to) {
@@ -1424,8 +1437,13 @@ impl Service {
         let mut writer = self.db.write_connection().await?;
         let mut tx = self.db.begin(&mut writer).await?;
         self.lock_for_reservation(&mut tx, id).await?;
-        let (row, restaurant) =
-            authorize_reservation(&mut tx, id, &Caller::Owner { key: key.to_string() }).await?;
+        let (row, restaurant) = authorize_reservation(
+            &self.secrets,
+            &mut tx,
+            id,
+            &Caller::Owner { key: key.to_string() },
+        )
+        .await?;
         if !row.status()?.holds_tables() {
             return Err(ServiceError::InvalidTransition(format!(
                 "a {} reservation cannot be moved; bring it back first",
@@ -1497,8 +1515,13 @@ impl Service {
     pub async fn history(&self, id: &str, owner_key: Option<&str>) -> Result<History> {
         let key = owner_key.ok_or(ServiceError::Unauthorized)?;
         let mut conn = self.db.reader().acquire().await?;
-        let (_, restaurant) =
-            authorize_reservation(&mut conn, id, &Caller::Owner { key: key.to_string() }).await?;
+        let (_, restaurant) = authorize_reservation(
+            &self.secrets,
+            &mut conn,
+            id,
+            &Caller::Owner { key: key.to_string() },
+        )
+        .await?;
         let rows: Vec<(i64, String, Option<String>, String)> = sqlx::query_as(
             "SELECT at, actor, status, change FROM reservation_events \
              WHERE reservation_id = $1 ORDER BY id",
@@ -1528,7 +1551,7 @@ impl Service {
         let date = parse_date(date).map_err(|e| ServiceError::invalid("date", e.0))?;
         let mut conn = self.db.reader().acquire().await?;
         let restaurant = load_restaurant(&mut conn, restaurant_id).await?;
-        authorize_owner(&mut conn, &restaurant, owner_key).await?;
+        authorize_owner(&self.secrets, &mut conn, &restaurant, owner_key).await?;
         let (from, to) = service_day(&restaurant.policy.hours, restaurant.tz(), date);
         let rows: Vec<ReservationRow> = sqlx::query_as(&format!(
             "SELECT {RESERVATION_COLUMNS} FROM reservations \
@@ -1551,7 +1574,7 @@ impl Service {
     pub async fn is_owner(&self, restaurant_id: &str, owner_key: Option<&str>) -> Result<bool> {
         let mut conn = self.db.reader().acquire().await?;
         let restaurant = load_restaurant(&mut conn, restaurant_id).await?;
-        Ok(owner_key.is_some_and(|key| secrets::matches(key, &restaurant.owner_key_hash)))
+        Ok(owner_key.is_some_and(|key| self.secrets.matches(key, &restaurant.owner_key_hash)))
     }
 }
 
@@ -1613,21 +1636,20 @@ fn escape_like(text: &str) -> String {
     text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 
-fn parse_date(text: &str) -> Result<NaiveDate, crate::domain::ParseError> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| crate::domain::ParseError(format!("{text:?} is not a date; use YYYY-MM-DD")))
-}
+use crate::domain::limits::parse_date;
 
 /// A start time: RFC 3339 with an offset, or a local `YYYY-MM-DDTHH:MM`
 /// read in the restaurant's zone (a repeated wall time means its first
 /// occurrence, as in the slot lists).
 fn parse_start(text: &str, tz: TimeZone) -> std::result::Result<DateTime<Utc>, String> {
     if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        crate::domain::limits::check_date(t.date_naive()).map_err(|e| e.0)?;
         return Ok(t.with_timezone(&Utc));
     }
     let local = NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
         .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S"))
         .map_err(|_| format!("{text:?} is not a time; use 2026-12-04T19:00 or RFC 3339"))?;
+    crate::domain::limits::check_date(local.date()).map_err(|e| e.0)?;
     tz.0.from_local_datetime(&local)
         .earliest()
         .map(|t| t.with_timezone(&Utc))
@@ -1706,6 +1728,7 @@ fn refusal(
 /// A retry's answer: the reservation made with `key`, if the same request
 /// made it within the keeping time; a different request is refused.
 async fn replay(
+    secrets: &Secrets,
     conn: &mut AnyConnection,
     key: &str,
     request_hash: &str,
@@ -1715,7 +1738,7 @@ async fn replay(
         "SELECT request_hash, reservation_id, code_sealed FROM idempotency_keys \
          WHERE key_hash = $1 AND created_at >= $2",
     )
-    .bind(secrets::hash(key))
+    .bind(secrets.hash(key))
     .bind(now.timestamp() - IDEMPOTENCY_KEEP_SECONDS)
     .fetch_optional(&mut *conn)
     .await?;
@@ -1916,24 +1939,26 @@ async fn revision_and_holds(
 /// Checks the owner key of `restaurant`: 401 without a key or with an unknown
 /// one, 403 with another restaurant's key.
 async fn authorize_owner(
+    secrets: &Secrets,
     conn: &mut AnyConnection,
     restaurant: &RestaurantRecord,
     owner_key: Option<&str>,
 ) -> Result<()> {
     let key =
         owner_key.map(str::trim).filter(|k| !k.is_empty()).ok_or(ServiceError::Unauthorized)?;
-    if secrets::matches(key, &restaurant.owner_key_hash) {
+    if secrets.matches(key, &restaurant.owner_key_hash) {
         return Ok(());
     }
     let elsewhere: Option<i64> =
         sqlx::query_scalar("SELECT 1 FROM restaurants WHERE owner_key_hash = $1")
-            .bind(secrets::hash(key))
+            .bind(secrets.hash(key))
             .fetch_optional(&mut *conn)
             .await?;
     Err(if elsewhere.is_some() { ServiceError::Forbidden } else { ServiceError::Unauthorized })
 }
 
 async fn authorize_reservation(
+    secrets: &Secrets,
     conn: &mut AnyConnection,
     id: &str,
     caller: &Caller,
@@ -1946,8 +1971,8 @@ async fn authorize_reservation(
     let row = row.ok_or(ServiceError::NotFound("reservation"))?;
     let restaurant = load_restaurant(conn, &row.restaurant_id).await?;
     let allowed = match caller {
-        Caller::Diner { code } => secrets::matches(&secrets::normalize_code(code), &row.code_hash),
-        Caller::Owner { key } => secrets::matches(key.trim(), &restaurant.owner_key_hash),
+        Caller::Diner { code } => secrets.matches(&secrets::normalize_code(code), &row.code_hash),
+        Caller::Owner { key } => secrets.matches(key.trim(), &restaurant.owner_key_hash),
     };
     if allowed { Ok((row, restaurant)) } else { Err(ServiceError::NotFound("reservation")) }
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use app::model::{CreatedRestaurant, NewReservation, NewRestaurant, NewTable, Table};
 use app::server::ServiceError;
-use app::server::{Db, Service};
+use app::server::{Db, Secrets, Service};
 use chrono::{DateTime, Utc};
 
 /// "Now" in the tests: Tuesday 1 December 2026, 10:00 UTC.
@@ -15,6 +15,13 @@ pub const NOW: &str = "2026-12-01T10:00:00Z";
 
 pub fn now() -> DateTime<Utc> {
     NOW.parse().unwrap()
+}
+
+/// The server secret of the tests (`COVERS_SECRET` of the servers they start).
+pub const SECRET: &str = "covers tests: a server secret of at least 32 characters";
+
+pub fn secrets() -> Secrets {
+    Secrets::from_key(SECRET.as_bytes())
 }
 
 /// A service on a database of its own: a new SQLite file in a temporary
@@ -35,7 +42,7 @@ impl TestDb {
             Err(_) => format!("sqlite:{}", dir.path().join("covers.db").display()),
         };
         let db = Db::connect(Some(&url)).await.unwrap();
-        let service = Service::new(db.clone()).with_clock(Arc::new(now));
+        let service = Service::new(db.clone(), secrets()).with_clock(Arc::new(now));
         Self { service, db, dir, url }
     }
 

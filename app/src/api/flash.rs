@@ -1,0 +1,81 @@
+//! A refused form posted without JavaScript comes back to its page. What it
+//! needs there (the messages, what was typed, other times) travels in a
+//! short-lived cookie signed with the server's key, never in the address:
+//! an address can be written by anyone and ends up in histories and logs.
+//! The page reads the cookie once, as it renders, and removes it.
+
+use serde::{Deserialize, Serialize};
+
+use super::FormError;
+
+/// A refusal on its way back to the page whose form was refused.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FormFlash {
+    /// The server function that refused (its URL path).
+    pub action: String,
+    pub error: FormError,
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use axum::http::{header, request::Parts};
+    use leptos::prelude::use_context;
+
+    use super::FormFlash;
+    use crate::api::{FormError, cookies};
+
+    const COOKIE: &str = "covers_form";
+    const PURPOSE: &str = "form refusal";
+    /// Long enough for the redirect back, short enough not to linger.
+    const SECONDS: i64 = 120;
+
+    #[derive(serde::Serialize, serde::Deserialize)]
+    struct Sealed {
+        /// The page the form was on (its path).
+        page: String,
+        flash: FormFlash,
+    }
+
+    fn secrets() -> Option<crate::server::Secrets> {
+        use_context::<crate::server::AppState>().map(|s| s.service.secrets().clone())
+    }
+
+    /// Keeps `error` for the page the current form post came from.
+    pub fn keep(error: FormError) {
+        let Some(parts) = use_context::<Parts>() else { return };
+        let Some(secrets) = secrets() else { return };
+        let page = parts
+            .headers
+            .get(header::REFERER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|r| r.parse::<axum::http::Uri>().ok())
+            .map(|uri| uri.path().to_string())
+            .unwrap_or_default();
+        let mut sealed =
+            Sealed { page, flash: FormFlash { action: parts.uri.path().to_string(), error } };
+        let mut json = serde_json::to_vec(&sealed).unwrap_or_default();
+        if json.len() > 2400 {
+            // Too long for a cookie: the messages come back, the typing not.
+            if let FormError::Invalid { values, .. } | FormError::SlotTaken { values, .. } =
+                &mut sealed.flash.error
+            {
+                values.clear();
+            }
+            json = serde_json::to_vec(&sealed).unwrap_or_default();
+        }
+        cookies::set(COOKIE, &secrets.sign(PURPOSE, &json), SECONDS);
+    }
+
+    /// The refusal kept for the page being rendered, if any; it is removed.
+    pub fn take() -> Option<FormFlash> {
+        let token = cookies::get(COOKIE)?;
+        cookies::set(COOKIE, "", 0);
+        let data = secrets()?.verify(PURPOSE, &token)?;
+        let sealed: Sealed = serde_json::from_slice(&data).ok()?;
+        let path = use_context::<Parts>()?.uri.path().to_string();
+        (sealed.page == path).then_some(sealed.flash)
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) use ssr::{keep, take};

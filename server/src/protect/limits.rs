@@ -1,0 +1,306 @@
+//! Limits on what one client, one restaurant or one guessed secret may do,
+//! on by default (`COVERS_RATE_LIMITS` tunes or turns them off). Each is a
+//! GCRA budget kept in this process's memory: with several instances behind
+//! a load balancer every instance keeps its own, so the whole service allows
+//! up to that many times more (see docs/security.md).
+
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Duration;
+
+use app::server::guesses::Budget;
+use app::server::{ClientAddr, Guesses};
+use axum::extract::{Request, State};
+use axum::http::{Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::Response;
+use governor::{DefaultKeyedRateLimiter, RateLimiter};
+
+use super::{Protection, refusal};
+use crate::error::ApiError;
+
+/// The budgets, by name as `COVERS_RATE_LIMITS` spells them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LimitSettings {
+    /// Every request of one client address (static files aside).
+    pub client: Option<Budget>,
+    /// Every request that names one restaurant (its pages and API).
+    pub restaurant: Option<Budget>,
+    /// Bookings made by one client.
+    pub booking: Option<Budget>,
+    /// Restaurants created by one client.
+    pub new_restaurant: Option<Budget>,
+    /// Wrong codes and keys tried by one client.
+    pub guess_client: Option<Budget>,
+    /// Wrong codes and keys tried on one reservation or restaurant.
+    pub guess_target: Option<Budget>,
+}
+
+fn budget(count: u32, per: Duration) -> Option<Budget> {
+    Some(Budget { count: NonZeroU32::new(count).expect("positive"), per })
+}
+
+const MINUTE: Duration = Duration::from_secs(60);
+const HOUR: Duration = Duration::from_secs(3600);
+const DAY: Duration = Duration::from_secs(24 * 3600);
+
+impl Default for LimitSettings {
+    fn default() -> Self {
+        Self {
+            client: budget(600, MINUTE),
+            restaurant: budget(2000, MINUTE),
+            booking: budget(30, HOUR),
+            new_restaurant: budget(10, DAY),
+            guess_client: budget(30, HOUR),
+            guess_target: budget(10, HOUR),
+        }
+    }
+}
+
+impl LimitSettings {
+    /// Everything allowed.
+    pub fn off() -> Self {
+        Self {
+            client: None,
+            restaurant: None,
+            booking: None,
+            new_restaurant: None,
+            guess_client: None,
+            guess_target: None,
+        }
+    }
+
+    /// `off`, or the defaults changed by `name=N/unit` items (`unit`:
+    /// `second`, `minute`, `hour`, `day`; `name=off` lifts one limit).
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        if text.eq_ignore_ascii_case("off") {
+            return Ok(Self::off());
+        }
+        let mut settings = Self::default();
+        for item in text.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            let (name, value) =
+                item.split_once('=').ok_or_else(|| format!("{item:?} is not name=N/unit"))?;
+            let slot = match name.trim() {
+                "client" => &mut settings.client,
+                "restaurant" => &mut settings.restaurant,
+                "booking" => &mut settings.booking,
+                "new_restaurant" => &mut settings.new_restaurant,
+                "guess_client" => &mut settings.guess_client,
+                "guess_target" => &mut settings.guess_target,
+                other => return Err(format!("{other:?} is not a limit's name")),
+            };
+            *slot = parse_budget(value.trim()).ok_or_else(|| {
+                format!("{value:?}: use N/second, N/minute, N/hour, N/day or off")
+            })?;
+        }
+        Ok(settings)
+    }
+
+    pub fn is_off(&self) -> bool {
+        *self == Self::off()
+    }
+
+    /// The wrong-secret budgets, for the pages' forms and the API alike.
+    pub fn guesses(&self) -> Guesses {
+        Guesses::new(self.guess_client, self.guess_target)
+    }
+}
+
+/// `N/unit` as a budget; `off` is `Some(None)`.
+fn parse_budget(text: &str) -> Option<Option<Budget>> {
+    if text.eq_ignore_ascii_case("off") {
+        return Some(None);
+    }
+    let (count, unit) = text.split_once('/')?;
+    let count = NonZeroU32::new(count.trim().parse().ok()?)?;
+    let per = match unit.trim() {
+        "s" | "sec" | "second" => Duration::from_secs(1),
+        "min" | "minute" => MINUTE,
+        "h" | "hour" => HOUR,
+        "d" | "day" => DAY,
+        _ => return None,
+    };
+    Some(Some(Budget { count, per }))
+}
+
+/// The limiters of one process.
+pub struct Limiters {
+    client: Option<DefaultKeyedRateLimiter<IpAddr>>,
+    restaurant: Option<DefaultKeyedRateLimiter<String>>,
+    booking: Option<DefaultKeyedRateLimiter<IpAddr>>,
+    new_restaurant: Option<DefaultKeyedRateLimiter<IpAddr>>,
+    /// The server functions behind the booking and new-restaurant forms.
+    booking_paths: Vec<&'static str>,
+    new_restaurant_paths: Vec<&'static str>,
+}
+
+fn keyed<K: std::hash::Hash + Eq + Clone>(
+    budget: Option<Budget>,
+) -> Option<DefaultKeyedRateLimiter<K>> {
+    budget.map(|b| RateLimiter::keyed(b.quota()))
+}
+
+impl Limiters {
+    pub fn new(settings: &LimitSettings) -> Self {
+        use leptos::server_fn::ServerFn;
+        Self {
+            client: keyed(settings.client),
+            restaurant: keyed(settings.restaurant),
+            booking: keyed(settings.booking),
+            new_restaurant: keyed(settings.new_restaurant),
+            booking_paths: vec!["/api/v1/reservations", app::api::reservations::Reserve::PATH],
+            new_restaurant_paths: vec![
+                "/api/v1/restaurants",
+                app::api::owner::CreateRestaurant::PATH,
+            ],
+        }
+    }
+
+    /// `Err(wait)` when `request` is over one of its budgets.
+    fn check(&self, client: IpAddr, request: &Request) -> Result<(), Duration> {
+        let path = request.uri().path();
+        if let Some(limiter) = &self.client {
+            wait(limiter, &client)?;
+        }
+        if let (Some(limiter), Some(id)) = (&self.restaurant, restaurant_of(path)) {
+            wait(limiter, &id.to_string())?;
+        }
+        if request.method() == Method::POST {
+            if let Some(limiter) = &self.booking
+                && self.booking_paths.contains(&path)
+            {
+                wait(limiter, &client)?;
+            }
+            if let Some(limiter) = &self.new_restaurant
+                && self.new_restaurant_paths.contains(&path)
+            {
+                wait(limiter, &client)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Forgets the clients that have their whole budget back.
+    fn tidy(&self) {
+        if let Some(l) = &self.client {
+            l.retain_recent();
+        }
+        if let Some(l) = &self.restaurant {
+            l.retain_recent();
+        }
+        if let Some(l) = &self.booking {
+            l.retain_recent();
+        }
+        if let Some(l) = &self.new_restaurant {
+            l.retain_recent();
+        }
+    }
+}
+
+fn wait<K: std::hash::Hash + Eq + Clone>(
+    limiter: &DefaultKeyedRateLimiter<K>,
+    key: &K,
+) -> Result<(), Duration> {
+    limiter
+        .check_key(key)
+        .map_err(|not_until| not_until.wait_time_from(governor::clock::Clock::now(limiter.clock())))
+}
+
+/// The restaurant a page or API path names: `/restaurants/{id}…` or
+/// `/api/v1/restaurants/{id}…`.
+fn restaurant_of(path: &str) -> Option<&str> {
+    let rest = path.strip_prefix("/api/v1").unwrap_or(path).strip_prefix("/restaurants/")?;
+    let id = rest.split('/').next()?;
+    (!id.is_empty() && id != "new").then_some(id)
+}
+
+/// Files of the built site and the operators' endpoints are not counted.
+fn exempt(path: &str) -> bool {
+    path.starts_with("/pkg/") || matches!(path, "/favicon.svg" | "/healthz" | "/metrics")
+}
+
+/// The middleware: counts the request against its budgets, answers 429
+/// with `Retry-After` when one is spent, and (for the JSON API) counts the
+/// wrong codes and keys it answered.
+pub async fn limit(
+    State(protection): State<Arc<Protection>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let client = protection.proxies.client_of(&request);
+    request.extensions_mut().insert(ClientAddr(client));
+    let path = request.uri().path().to_string();
+    if exempt(&path) {
+        return next.run(request).await;
+    }
+    if let Err(wait) = protection.limiters.check(client, &request) {
+        return refusal(&request, ApiError::RateLimited { retry_after: wait });
+    }
+    let n = protection.checks.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    if n % 8192 == 8191 {
+        protection.limiters.tidy();
+    }
+    // A secret tried through the JSON API: a code on a reservation, or a key
+    // on a restaurant or reservation.
+    let target = guessed_target(&path, &request);
+    if let Some(target) = &target
+        && let Err(wait) = protection.guesses.check(client, target)
+    {
+        return refusal(&request, ApiError::RateLimited { retry_after: wait });
+    }
+    let response = next.run(request).await;
+    if let Some(target) = target
+        && matches!(
+            response.status(),
+            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN | StatusCode::NOT_FOUND
+        )
+    {
+        protection.guesses.failed(client, &target);
+    }
+    response
+}
+
+/// What a request carrying a code or key tries it on, if it does.
+fn guessed_target(path: &str, request: &Request) -> Option<String> {
+    let headers = request.headers();
+    if !(headers.contains_key("x-reservation-code") || headers.contains_key("authorization")) {
+        return None;
+    }
+    let rest = path.strip_prefix("/api/v1/")?;
+    let mut parts = rest.split('/');
+    match (parts.next(), parts.next()) {
+        (Some("reservations"), Some(id)) => Some(format!("reservation {id}")),
+        (Some("restaurants"), Some(id)) => Some(format!("restaurant {id}")),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_read_off_defaults_and_changes() {
+        assert!(LimitSettings::parse("off").unwrap().is_off());
+        assert_eq!(LimitSettings::parse("").unwrap(), LimitSettings::default());
+        let s = LimitSettings::parse("client=5/second, booking=off, guess_target=3/hour").unwrap();
+        assert_eq!(s.client, budget(5, Duration::from_secs(1)));
+        assert_eq!(s.booking, None);
+        assert_eq!(s.guess_target, budget(3, HOUR));
+        assert_eq!(s.restaurant, LimitSettings::default().restaurant);
+        assert!(LimitSettings::parse("clients=5/minute").is_err());
+        assert!(LimitSettings::parse("client=0/minute").is_err());
+        assert!(LimitSettings::parse("client=5/week").is_err());
+    }
+
+    #[test]
+    fn the_restaurant_of_a_path() {
+        assert_eq!(restaurant_of("/restaurants/abc/slot"), Some("abc"));
+        assert_eq!(restaurant_of("/api/v1/restaurants/abc"), Some("abc"));
+        assert_eq!(restaurant_of("/restaurants/new"), None);
+        assert_eq!(restaurant_of("/api/v1/restaurants"), None);
+        assert_eq!(restaurant_of("/reservations/x"), None);
+    }
+}
