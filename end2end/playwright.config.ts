@@ -58,6 +58,14 @@ export default defineConfig({
       // SQLite in the data directory, unless a PostgreSQL database is given.
       DATABASE_URL: process.env.COVERS_E2E_DATABASE_URL ?? `sqlite:${path.join(dataDir, "covers-e2e.db")}`,
       RUST_LOG: "warn",
+      // One browser makes every test's restaurants and bookings from one
+      // address: far more than one person's budget. The other limits stay.
+      COVERS_RATE_LIMITS: "client=100000/minute,booking=100000/hour,new_restaurant=100000/day",
+      // Every instance on one PostgreSQL database shares a secret; on SQLite
+      // Covers makes its own beside the database file.
+      ...(process.env.COVERS_E2E_DATABASE_URL
+        ? { COVERS_SECRET: "covers end-to-end tests: a secret of 32+ characters" }
+        : {}),
     },
   },
 });

@@ -45,7 +45,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(not(feature = "ssr"))]
     let component_css = "";
     #[cfg(feature = "ssr")]
-    server::page_policy::set();
+    server::page_policy::record();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -69,6 +69,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    api::flash::provide_for_page();
 
     // Effects run only in the browser, so this flips once the WebAssembly has
     // taken over the server-rendered page. Tests and styles key off it.

@@ -19,6 +19,8 @@ test("a diner sees the times, reserves a table, finds it again and cancels it", 
   await expect(grid.getByRole("columnheader", { name: "T2 (4 seats)" })).toBeVisible();
 
   const times = page.getByRole("list", { name: "Available times" });
+  // The times for three, not those shown before the choice.
+  await expect(times.getByRole("link", { name: "19:00" })).toHaveAttribute("href", /party_size=3/);
   await expect(times.getByRole("link")).toHaveCount(10);
   await times.getByRole("link", { name: "19:00" }).click();
 

@@ -25,6 +25,9 @@ test("a party of six is seated at two tables pushed together", async ({ page, re
   await page.getByLabel("Party size").selectOption("6");
   await page.getByRole("button", { name: "Show times" }).click();
   const times = page.getByRole("list", { name: "Available times" });
+  // The times for six, not those shown before the choice (the page keeps
+  // them on screen, inert, until the new ones have come).
+  await expect(times.getByRole("link", { name: "19:00" })).toHaveAttribute("href", /party_size=6/);
   await expect(times.getByRole("link")).toHaveCount(10);
   await times.getByRole("link", { name: "19:00" }).click();
 

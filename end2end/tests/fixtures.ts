@@ -4,14 +4,21 @@ import { test as base, expect, type Page } from "@playwright/test";
 export const test = base.extend<{ page: Page }>({
   page: async ({ page }, use) => {
     const problems: string[] = [];
+    // Pages answered with an error status (a 404 page, say): the browser logs
+    // them too, possibly after the test has moved on to another page; the
+    // test checks those statuses itself.
+    const errorDocuments = new Set<string>();
+    page.on("response", (response) => {
+      if (response.request().isNavigationRequest() && response.status() >= 400) {
+        errorDocuments.add(response.url());
+      }
+    });
     page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
     page.on("console", (message) => {
       if (message.type() !== "error") return;
-      // A page answered with an error status (a 404 page, say) is logged by
-      // the browser too; the test checks that status itself. Any other
-      // resource that fails to load is a problem.
+      // Any other resource that fails to load is a problem.
       const documentStatus =
-        message.text().startsWith("Failed to load resource") && message.location().url === page.url();
+        message.text().startsWith("Failed to load resource") && errorDocuments.has(message.location().url);
       if (!documentStatus) problems.push(`console error: ${message.text()}`);
     });
     await use(page);

@@ -65,7 +65,10 @@ pub fn routes(state: AppState) -> Router {
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(context_state.clone()),
+            move || {
+                provide_context(context_state.clone());
+                app::server::page_policy::record();
+            },
             move || shell(shell_options.clone()),
         )
         // Anything else: a file of the built site (pre-compressed variants

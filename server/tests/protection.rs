@@ -194,6 +194,7 @@ async fn a_refused_form_without_javascript_comes_back_with_what_was_typed_and_no
     assert!(shown.text.contains("peanut allergy"));
     assert!(shown.text.contains("aria-invalid=\"true\""), "the phone field is marked");
     assert!(shown.header("set-cookie").starts_with("covers_form=;"), "the answer is removed");
+    assert!(shown.header("content-security-policy").contains("'nonce-"), "{:?}", shown.headers);
 
     // A changed cookie is not believed.
     let forged = value.replacen('.', ".x", 1);

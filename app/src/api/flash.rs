@@ -11,6 +11,8 @@ use super::FormError;
 /// A refusal on its way back to the page whose form was refused.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FormFlash {
+    /// The page the form was on (its path).
+    pub page: String,
     /// The server function that refused (its URL path).
     pub action: String,
     pub error: FormError,
@@ -29,13 +31,6 @@ mod ssr {
     /// Long enough for the redirect back, short enough not to linger.
     const SECONDS: i64 = 120;
 
-    #[derive(serde::Serialize, serde::Deserialize)]
-    struct Sealed {
-        /// The page the form was on (its path).
-        page: String,
-        flash: FormFlash,
-    }
-
     fn secrets() -> Option<crate::server::Secrets> {
         use_context::<crate::server::AppState>().map(|s| s.service.secrets().clone())
     }
@@ -51,17 +46,16 @@ mod ssr {
             .and_then(|r| r.parse::<axum::http::Uri>().ok())
             .map(|uri| uri.path().to_string())
             .unwrap_or_default();
-        let mut sealed =
-            Sealed { page, flash: FormFlash { action: parts.uri.path().to_string(), error } };
-        let mut json = serde_json::to_vec(&sealed).unwrap_or_default();
+        let mut flash = FormFlash { page, action: parts.uri.path().to_string(), error };
+        let mut json = serde_json::to_vec(&flash).unwrap_or_default();
         if json.len() > 2400 {
             // Too long for a cookie: the messages come back, the typing not.
             if let FormError::Invalid { values, .. } | FormError::SlotTaken { values, .. } =
-                &mut sealed.flash.error
+                &mut flash.error
             {
                 values.clear();
             }
-            json = serde_json::to_vec(&sealed).unwrap_or_default();
+            json = serde_json::to_vec(&flash).unwrap_or_default();
         }
         cookies::set(COOKIE, &secrets.sign(PURPOSE, &json), SECONDS);
     }
@@ -71,11 +65,24 @@ mod ssr {
         let token = cookies::get(COOKIE)?;
         cookies::set(COOKIE, "", 0);
         let data = secrets()?.verify(PURPOSE, &token)?;
-        let sealed: Sealed = serde_json::from_slice(&data).ok()?;
+        let flash: FormFlash = serde_json::from_slice(&data).ok()?;
         let path = use_context::<Parts>()?.uri.path().to_string();
-        (sealed.page == path).then_some(sealed.flash)
+        (flash.page == path).then_some(flash)
     }
 }
 
 #[cfg(feature = "ssr")]
-pub(crate) use ssr::{keep, take};
+pub(crate) use ssr::keep;
+
+/// The refused form kept for the page being rendered, read once as the
+/// server renders it and handed to the browser with the page, so the
+/// hydrated page shows the same.
+pub fn provide_for_page() {
+    use leptos::prelude::provide_context;
+    #[cfg(feature = "ssr")]
+    let read = ssr::take;
+    #[cfg(not(feature = "ssr"))]
+    let read = || None;
+    let flash: Option<FormFlash> = leptos::prelude::SharedValue::new(read).into_inner();
+    provide_context(super::PageFlash(flash));
+}

@@ -120,9 +120,10 @@ where
         + Sync
         + 'static,
 {
+    let here = leptos_router::hooks::use_location().pathname.get_untracked();
     let kept = use_context::<PageFlash>()
         .and_then(|flash| flash.0)
-        .filter(|flash| flash.action == I::PATH)
+        .filter(|flash| flash.action == I::PATH && flash.page == here)
         .map(|flash| flash.error);
     Signal::derive(move || match action.value().get() {
         Some(Ok(refusal)) => refusal,
@@ -145,6 +146,37 @@ pub struct DayView {
     /// Messages for the Date and Party size fields, when what was asked is not valid.
     pub date_error: Option<String>,
     pub party_size_error: Option<String>,
+}
+
+/// Whether the client of this request may try another secret on `target`
+/// (a reservation's code, a restaurant's key): after too many wrong ones
+/// both are locked out for a while.
+#[cfg(feature = "ssr")]
+pub(crate) fn guess_allowed(target: &str) -> Result<(), FormError> {
+    let Some(state) = use_context::<crate::server::AppState>() else { return Ok(()) };
+    state.guesses.check(client(), target).map_err(|wait| {
+        let minutes = wait.as_secs().div_ceil(60).max(1);
+        FormError::Refused(format!(
+            "Too many wrong tries. Please wait {minutes} minute{} and try again.",
+            if minutes == 1 { "" } else { "s" }
+        ))
+    })
+}
+
+/// Counts a wrong secret tried by the client of this request on `target`.
+#[cfg(feature = "ssr")]
+pub(crate) fn guess_failed(target: &str) {
+    if let Some(state) = use_context::<crate::server::AppState>() {
+        state.guesses.failed(client(), target);
+    }
+}
+
+/// The client address the server counted this request against.
+#[cfg(feature = "ssr")]
+fn client() -> std::net::IpAddr {
+    use_context::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<crate::server::ClientAddr>().copied())
+        .map_or(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), |c| c.0)
 }
 
 /// The service, for server functions that load a page's data.

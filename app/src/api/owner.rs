@@ -22,8 +22,11 @@ pub struct OwnerTables {
     pub restaurant: Restaurant,
     /// Whether this browser holds the restaurant's owner key.
     pub is_owner: bool,
-    /// The owner key, right after the restaurant was created (shown once).
+    /// The owner key, right after the restaurant was created or its key
+    /// replaced (shown once).
     pub new_owner_key: Option<String>,
+    /// Whether that key replaced an older one.
+    pub key_replaced: bool,
 }
 
 /// Creates a restaurant open on the ticked days from `opens` to `closes`,
@@ -143,14 +146,45 @@ pub async fn get_owner_tables(id: String) -> Result<Option<OwnerTables>, ServerF
     let Some((restaurant, _, is_owner)) = restaurant_for_owner(&service()?, &id).await? else {
         return Ok(None);
     };
-    let new_owner_key = cookies::get(NEW_KEY_COOKIE).and_then(|value| {
-        let (for_id, key) = value.split_once('.')?;
-        (for_id == id).then(|| key.to_string())
+    // `id.key`, or `id.key.replaced` after a rotation.
+    let kept = cookies::get(NEW_KEY_COOKIE).and_then(|value| {
+        let mut parts = value.splitn(3, '.');
+        let (for_id, key, replaced) = (parts.next()?, parts.next()?, parts.next().is_some());
+        (for_id == id).then(|| (key.to_string(), replaced))
     });
-    if new_owner_key.is_some() {
+    if kept.is_some() {
         cookies::set(NEW_KEY_COOKIE, "", 0);
     }
-    Ok(Some(OwnerTables { restaurant, is_owner, new_owner_key }))
+    let key_replaced = kept.as_ref().is_some_and(|(_, replaced)| *replaced);
+    let new_owner_key = kept.map(|(key, _)| key);
+    Ok(Some(OwnerTables { restaurant, is_owner, new_owner_key, key_replaced }))
+}
+
+/// Replaces the owner key of a restaurant this browser manages: the old key
+/// stops working everywhere, this browser keeps the new one, and the tables
+/// page shows it once.
+#[server]
+pub async fn replace_owner_key(restaurant_id: String) -> FormResult {
+    use crate::server::ServiceError;
+
+    let key = cookies::owner_key(&restaurant_id);
+    match form_service()?.rotate_owner_key(&restaurant_id, key.as_deref()).await {
+        Ok(new_key) => {
+            cookies::remember_owner_key(&restaurant_id, &new_key);
+            cookies::set(NEW_KEY_COOKIE, &format!("{restaurant_id}.{new_key}.replaced"), 600);
+            leptos_axum::redirect(&format!("/restaurants/{restaurant_id}/tables"));
+            Ok(None)
+        }
+        Err(ServiceError::Unauthorized | ServiceError::Forbidden) => {
+            refuse(FormError::Refused("Only the restaurant's owner can replace its key.".into()))
+        }
+        Err(ServiceError::NotFound(_)) => {
+            refuse(FormError::Refused("This restaurant no longer exists.".into()))
+        }
+        Err(_) => refuse(FormError::Failed(
+            "The owner key could not be replaced. Please try again.".into(),
+        )),
+    }
 }
 
 /// Adds a table to a restaurant this browser manages.
@@ -235,6 +269,10 @@ pub async fn add_table(
 #[server]
 pub async fn claim_restaurant(restaurant_id: String, owner_key: String) -> FormResult {
     let key = owner_key.trim().to_string();
+    let target = format!("restaurant {restaurant_id}");
+    if let Err(refusal) = super::guess_allowed(&target) {
+        return refuse(refusal);
+    }
     let owns = form_service()?
         .is_owner(&restaurant_id, Some(&key))
         .await
@@ -243,6 +281,7 @@ pub async fn claim_restaurant(restaurant_id: String, owner_key: String) -> FormR
         cookies::remember_owner_key(&restaurant_id, &key);
         Ok(None)
     } else {
+        super::guess_failed(&target);
         refuse(FormError::Invalid {
             fields: [(
                 "owner_key".to_string(),

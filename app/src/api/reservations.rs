@@ -263,17 +263,27 @@ pub async fn find_reservation(reservation_id: String, code: String) -> FormResul
     if !fields.is_empty() {
         return refuse(FormError::Invalid { fields, values });
     }
+    let target = format!("reservation {id}");
+    if let Err(refusal) = super::guess_allowed(&target) {
+        return refuse(refusal);
+    }
     match form_service()?.reservation(&id, &Caller::Diner { code: code.clone() }).await {
         Ok(_) => {
             cookies::remember_reservation(&id, &code);
             leptos_axum::redirect(&format!("/reservations/{id}"));
             Ok(None)
         }
-        Err(ServiceError::NotFound(_)) => refuse(FormError::Invalid {
-            fields: [("code".to_string(), "no reservation has this number and code".to_string())]
+        Err(ServiceError::NotFound(_)) => {
+            super::guess_failed(&target);
+            refuse(FormError::Invalid {
+                fields: [(
+                    "code".to_string(),
+                    "no reservation has this number and code".to_string(),
+                )]
                 .into(),
-            values,
-        }),
+                values,
+            })
+        }
         Err(_) => refuse(FormError::Failed(
             "The reservation could not be looked up. Please try again.".into(),
         )),

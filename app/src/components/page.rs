@@ -6,18 +6,7 @@ use leptos::prelude::*;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::api::PageFlash;
-use crate::api::flash::FormFlash;
 use crate::pages::not_found::NotFound;
-
-/// The refused form kept for this page, read once as the server renders it
-/// (in the browser, the server's answer comes with the page).
-async fn page_flash() -> Option<FormFlash> {
-    #[cfg(feature = "ssr")]
-    return crate::api::flash::take();
-    #[cfg(not(feature = "ssr"))]
-    None
-}
 
 /// The page `render` makes of `data` once it has loaded.
 pub fn loaded_page<T, V>(
@@ -28,13 +17,16 @@ where
     T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
     V: IntoView + 'static,
 {
-    let flash = Resource::new(|| (), |_| page_flash());
+    // While other data loads (a new date, say), the page shown so far stays
+    // on screen but is marked busy and takes no clicks: a time picked from
+    // it would be for what was asked before.
+    let (pending, set_pending) = signal(false);
     view! {
-        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+        <div class="loaded" aria-busy=move || pending.get().then_some("true")>
+        <Transition fallback=|| view! { <p>"Loading…"</p> } set_pending>
             {move || {
                 let render = render.clone();
                 Suspend::new(async move {
-                    provide_context(PageFlash(flash.await));
                     match data.await {
                         Ok(Some(data)) => render(data).into_any(),
                         Ok(None) => view! { <NotFound /> }.into_any(),
@@ -46,5 +38,6 @@ where
                 })
             }}
         </Transition>
+        </div>
     }
 }

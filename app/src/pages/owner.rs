@@ -7,7 +7,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::manage::{EditTable, RetireTable, WEEKDAYS};
 use crate::api::owner::{
-    AddTable, ClaimRestaurant, CreateRestaurant, OwnerTables, get_owner_tables,
+    AddTable, ClaimRestaurant, CreateRestaurant, OwnerTables, ReplaceOwnerKey, get_owner_tables,
 };
 use crate::api::{FormError, action_error};
 use crate::components::form::{Field, FormProblem};
@@ -135,6 +135,7 @@ pub fn TablesPage() -> impl IntoView {
     let claim = ServerAction::<ClaimRestaurant>::new();
     let edit = ServerAction::<EditTable>::new();
     let retire = ServerAction::<RetireTable>::new();
+    let replace_key = ServerAction::<ReplaceOwnerKey>::new();
     let data = Resource::new(
         move || {
             (
@@ -143,11 +144,12 @@ pub fn TablesPage() -> impl IntoView {
                 claim.version().get(),
                 edit.version().get(),
                 retire.version().get(),
+                replace_key.version().get(),
             )
         },
         |(id, ..)| get_owner_tables(id),
     );
-    loaded_page(data, move |data| view! { <TablesView data add claim edit retire /> })
+    loaded_page(data, move |data| view! { <TablesView data add claim edit retire replace_key /> })
 }
 
 #[component]
@@ -157,14 +159,17 @@ fn TablesView(
     claim: ServerAction<ClaimRestaurant>,
     edit: ServerAction<EditTable>,
     retire: ServerAction<RetireTable>,
+    replace_key: ServerAction<ReplaceOwnerKey>,
 ) -> impl IntoView {
-    let OwnerTables { restaurant, is_owner, new_owner_key } = data;
+    let OwnerTables { restaurant, is_owner, new_owner_key, key_replaced } = data;
     let tables = restaurant.tables.clone().unwrap_or_default();
     let id = restaurant.id.clone();
     let key_notice = new_owner_key.map(|key| {
+        let heading =
+            if key_replaced { "The owner key was replaced" } else { "Your restaurant is ready" };
         view! {
             <div class="notice" role="status">
-                <h2>"Your restaurant is ready"</h2>
+                <h2>{heading}</h2>
                 <p>
                     "This is its owner key. It is shown only this once: keep it somewhere safe. "
                     "This browser remembers it; use it to manage the restaurant from elsewhere "
@@ -200,6 +205,8 @@ fn TablesView(
         });
         let retire_problem =
             Signal::derive(move || action_error(retire).get().and_then(|e| e.general()));
+        let replace_problem =
+            Signal::derive(move || action_error(replace_key).get().and_then(|e| e.general()));
         let pending = add.pending();
         let list = if tables.is_empty() {
             view! { <p class="empty">"No tables yet. Add the first one below."</p> }.into_any()
@@ -230,6 +237,7 @@ fn TablesView(
             .into_any()
         };
         let walk_in_typed = !typed("walk_in_only").is_empty();
+        let replace_id = id.clone();
         view! {
             <h2>"Tables"</h2>
             {list}
@@ -249,6 +257,16 @@ fn TablesView(
                 <button type="submit" disabled=move || pending.get()>
                     {move || if pending.get() { "Adding…" } else { "Add table" }}
                 </button>
+            </ActionForm>
+            <h2>"Owner key"</h2>
+            <p>
+                "If someone else may have seen the owner key, replace it: the old key stops "
+                "working at once, everywhere, and this browser keeps managing the restaurant."
+            </p>
+            <ActionForm action=replace_key>
+                <input type="hidden" name="restaurant_id" value=replace_id />
+                <FormProblem message=replace_problem />
+                <button type="submit" class="secondary">"Replace the owner key"</button>
             </ActionForm>
         }
             .into_any()

@@ -1,7 +1,8 @@
-//! Headers every answer carries. Pages get their Content-Security-Policy,
-//! with the nonce of their inline scripts, from the application shell; any
-//! other answer gets one that allows nothing.
+//! Headers every answer carries. Pages get their Content-Security-Policy
+//! with the nonce of their inline scripts (left by the render in the
+//! request's `NonceSlot`); any other answer gets one that allows nothing.
 
+use app::server::page_policy::{self, NonceSlot};
 use axum::extract::Request;
 use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
@@ -16,10 +17,21 @@ fn site_file(path: &str) -> bool {
     path.starts_with("/pkg/") || path == "/favicon.svg"
 }
 
-pub async fn secure(request: Request, next: Next) -> Response {
+pub async fn secure(mut request: Request, next: Next) -> Response {
     let cacheable = site_file(request.uri().path());
+    let slot = NonceSlot::default();
+    request.extensions_mut().insert(slot.clone());
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    let html = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if let Some(nonce) = slot.nonce().filter(|_| html)
+        && let Ok(policy) = HeaderValue::from_str(&page_policy::policy(&nonce))
+    {
+        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+    }
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));

@@ -83,21 +83,23 @@ pub fn protect(router: Router, protection: Arc<Protection>) -> Router {
         .layer(from_fn(headers::secure))
 }
 
-/// A refusal as the asker reads it: the JSON error body for the API and
-/// server functions, a short page for a browser's navigation or form post.
+/// A refusal as the asker reads it: the JSON error body for the API, a
+/// form's refusal for a hydrated page's server function, and a short page
+/// for a browser's navigation or plain form post.
 pub(crate) fn refusal(request: &Request, error: ApiError) -> Response {
     let path = request.uri().path();
-    let page = !path.starts_with("/api/")
+    let page = !path.starts_with("/api/v1/")
         && request
             .headers()
             .get(header::ACCEPT)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.contains("text/html"));
-    if path.starts_with("/api/") && !path.starts_with("/api/v1/") {
-        // A server function: its forms read a refusal in this shape.
-        return error.into_form_response();
-    }
     if !page {
+        if path.starts_with("/api/") && !path.starts_with("/api/v1/") {
+            // A server function called by a hydrated page: its forms read a
+            // refusal in this shape.
+            return error.into_form_response();
+        }
         return error.into_response();
     }
     let status = error.status();
