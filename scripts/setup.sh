@@ -4,7 +4,8 @@
 # run takes seconds. Each step prints how long it took.
 #
 #   scripts/setup.sh            what building and running the app needs
-#   scripts/setup.sh --tests    … and what the tests need (Chromium, Playwright)
+#   scripts/setup.sh --tests    … and what the tests need (Chromium, Playwright,
+#                               PostgreSQL, Schemathesis)
 #   scripts/setup.sh --dev      … and cargo-leptos for `cargo leptos watch` (slow: 20–40 min)
 #
 # COVERS_WASM_VIA=debian skips `rustup target add` and builds the front end
@@ -45,7 +46,7 @@ cd "$COVERS_ROOT"
 
 step "system packages"
 command -v cargo >/dev/null || die "Rust is missing: install rustup (https://rustup.rs) first"
-sys_pkgs=(pkg-config gzip brotli)
+sys_pkgs=(pkg-config gzip brotli curl)
 command -v node >/dev/null && command -v npm >/dev/null || sys_pkgs+=(nodejs npm)
 if [ $want_tests = 1 ]; then
   sys_pkgs+=(chromium)
@@ -124,6 +125,21 @@ if [ $want_tests = 1 ]; then
   else
     # Playwright's own browser download is not used: the tests run Debian's Chromium.
     PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --prefix end2end --no-audit --no-fund --loglevel=error >/dev/null
+  fi
+fi
+
+if [ $want_tests = 1 ]; then
+  step "Schemathesis (the API against its OpenAPI document)"
+  schemathesis_version=4.32.5
+  venv="$COVERS_TOOLS/schemathesis"
+  if "$venv/bin/schemathesis" --version 2>/dev/null | grep -q "$schemathesis_version"; then
+    log "Schemathesis $schemathesis_version already installed"
+  else
+    python3 -m venv --help >/dev/null 2>&1 && python3 -c 'import ensurepip' 2>/dev/null \
+      || apt_install python3-venv
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check "schemathesis==$schemathesis_version"
   fi
 fi
 

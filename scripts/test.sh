@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Sets up the machine and runs every test: formatting and lints, the Rust
 # tests (domain, database, HTTP router, server process) on SQLite and again
-# on a throwaway PostgreSQL cluster, then the end-to-end tests in Chromium
-# against a freshly built server on a free port, once on each engine.
+# on a throwaway PostgreSQL cluster, the HTTP API against its OpenAPI
+# document (Schemathesis), then the end-to-end tests in Chromium against a
+# freshly built server on a free port, once on each engine.
 # Exits non-zero on any failure.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -36,6 +37,9 @@ COVERS_TEST_POSTGRES="$COVERS_PG_URL" cargo test --locked -p server -- --include
 
 step "build the site and the server for the end-to-end tests"
 bash scripts/build.sh --debug
+
+step "the HTTP API against its OpenAPI document (Schemathesis)"
+bash scripts/contract.sh target/debug/covers
 
 export COVERS_E2E_SERVER="$COVERS_ROOT/target/debug/covers"
 export COVERS_E2E_DATA_DIR="$work"

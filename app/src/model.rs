@@ -275,25 +275,77 @@ pub struct Reservation {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewRestaurant {
+    #[cfg_attr(
+        feature = "ssr",
+        schema(
+            required = true,
+            nullable = false,
+            max_length = 100,
+            pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+        )
+    )]
     pub name: Option<String>,
+    #[cfg_attr(
+        feature = "ssr",
+        schema(
+            required = true,
+            nullable = false,
+            pattern = r"^\+?[ ().\-]*([0-9][ ().\-]*){7,15}$"
+        )
+    )]
     pub phone: Option<String>,
+    #[cfg_attr(
+        feature = "ssr",
+        schema(
+            max_length = 254,
+            pattern = r"^$|^[^\s@\u0000-\u001f\u007f-\u009f]+@[^\s@.\u0000-\u001f\u007f-\u009f][^\s@\u0000-\u001f\u007f-\u009f]*\.[^\s@\u0000-\u001f\u007f-\u009f]*[^\s@.\u0000-\u001f\u007f-\u009f]$"
+        )
+    )]
     pub email: Option<String>,
+    #[cfg_attr(feature = "ssr", schema(max_length = 200))]
     pub address: Option<String>,
+    #[cfg_attr(feature = "ssr", schema(max_length = 200))]
     pub city: Option<String>,
+    #[cfg_attr(feature = "ssr", schema(example = "Europe/Paris"))]
     pub timezone: Option<String>,
+    #[cfg_attr(feature = "ssr", schema(minimum = -90, maximum = 90))]
     pub latitude: Option<f64>,
+    #[cfg_attr(feature = "ssr", schema(minimum = -180, maximum = 180))]
     pub longitude: Option<f64>,
+    #[cfg_attr(feature = "ssr", schema(max_items = 50))]
     pub opening_hours: Option<Vec<PeriodSpec>>,
+    #[cfg_attr(feature = "ssr", schema(minimum = 5, maximum = 240))]
+    #[serde(default, deserialize_with = "whole_number::option")]
     pub slot_minutes: Option<i64>,
+    #[cfg_attr(feature = "ssr", schema(minimum = 15, maximum = 720))]
+    #[serde(default, deserialize_with = "whole_number::option")]
     pub duration_minutes: Option<i64>,
+    #[cfg_attr(feature = "ssr", schema(max_items = 20))]
     pub durations: Option<Vec<DurationRule>>,
+    #[cfg_attr(feature = "ssr", schema(minimum = 0, maximum = 240))]
+    #[serde(default, deserialize_with = "whole_number::option")]
     pub buffer_minutes: Option<i64>,
+    #[cfg_attr(feature = "ssr", schema(minimum = 0, maximum = 100))]
+    #[serde(default, deserialize_with = "whole_number::option")]
     pub walk_in_seats_percent: Option<i64>,
+    #[cfg_attr(feature = "ssr", schema(minimum = 0, maximum = 43200))]
+    #[serde(default, deserialize_with = "whole_number::option")]
     pub min_notice_minutes: Option<i64>,
+    #[cfg_attr(feature = "ssr", schema(minimum = 0, maximum = 730))]
+    #[serde(default, deserialize_with = "whole_number::option")]
     pub max_days_ahead: Option<i64>,
+    #[cfg_attr(feature = "ssr", schema(minimum = 0, maximum = 20))]
+    #[serde(default, deserialize_with = "whole_number::option")]
     pub max_party_size: Option<i64>,
+    #[cfg_attr(feature = "ssr", schema(max_items = 1000, inline, value_type = Option<Vec<ClosedDate>>))]
     pub closed_dates: Option<Vec<String>>,
 }
+
+/// A date a restaurant is closed, `YYYY-MM-DD` (2000 to 2199).
+#[cfg(feature = "ssr")]
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Date, pattern = r"^2[01][0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
+pub struct ClosedDate(pub String);
 
 /// A restaurant just created, with its owner key (shown this once).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -309,10 +361,26 @@ pub struct CreatedRestaurant {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewTable {
+    #[cfg_attr(
+        feature = "ssr",
+        schema(required = true, nullable = false, minimum = 1, maximum = 20)
+    )]
+    #[serde(default, deserialize_with = "whole_number::option")]
     pub capacity: Option<i64>,
+    #[cfg_attr(
+        feature = "ssr",
+        schema(
+            max_length = 40,
+            pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+        )
+    )]
     pub label: Option<String>,
+    #[cfg_attr(feature = "ssr", schema(minimum = 1, maximum = 20))]
+    #[serde(default, deserialize_with = "whole_number::option")]
     pub min_party_size: Option<i64>,
+    #[cfg_attr(feature = "ssr", schema(max_length = 40))]
     pub area: Option<String>,
+    #[cfg_attr(feature = "ssr", schema(max_length = 40))]
     pub join_group: Option<String>,
     pub walk_in_only: Option<bool>,
 }
@@ -323,10 +391,23 @@ pub struct NewTable {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TableChanges {
+    #[cfg_attr(feature = "ssr", schema(minimum = 1, maximum = 20))]
+    #[serde(default, deserialize_with = "whole_number::option")]
     pub capacity: Option<i64>,
+    #[cfg_attr(
+        feature = "ssr",
+        schema(
+            max_length = 40,
+            pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+        )
+    )]
     pub label: Option<String>,
+    #[cfg_attr(feature = "ssr", schema(minimum = 1, maximum = 20))]
+    #[serde(default, deserialize_with = "whole_number::option")]
     pub min_party_size: Option<i64>,
+    #[cfg_attr(feature = "ssr", schema(max_length = 40))]
     pub area: Option<String>,
+    #[cfg_attr(feature = "ssr", schema(max_length = 40))]
     pub join_group: Option<String>,
     pub walk_in_only: Option<bool>,
 }
@@ -336,13 +417,58 @@ pub struct TableChanges {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewReservation {
+    #[cfg_attr(feature = "ssr", schema(required = true, nullable = false))]
     pub restaurant_id: Option<String>,
     /// RFC 3339, or a local `YYYY-MM-DDTHH:MM` read in the restaurant's zone.
+    #[cfg_attr(
+        feature = "ssr",
+        schema(
+            required = true,
+            nullable = false,
+            pattern = r"^2[01][0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?$"
+        )
+    )]
     pub start: Option<String>,
+    #[cfg_attr(
+        feature = "ssr",
+        schema(required = true, nullable = false, minimum = 1, maximum = 20)
+    )]
+    #[serde(default, deserialize_with = "whole_number::option")]
     pub party_size: Option<i64>,
+    #[cfg_attr(
+        feature = "ssr",
+        schema(
+            required = true,
+            nullable = false,
+            max_length = 100,
+            pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+        )
+    )]
     pub name: Option<String>,
+    #[cfg_attr(
+        feature = "ssr",
+        schema(
+            required = true,
+            nullable = false,
+            pattern = r"^\+?[ ().\-]*([0-9][ ().\-]*){7,15}$"
+        )
+    )]
     pub phone: Option<String>,
+    #[cfg_attr(
+        feature = "ssr",
+        schema(
+            max_length = 254,
+            pattern = r"^$|^[^\s@\u0000-\u001f\u007f-\u009f]+@[^\s@.\u0000-\u001f\u007f-\u009f][^\s@\u0000-\u001f\u007f-\u009f]*\.[^\s@\u0000-\u001f\u007f-\u009f]*[^\s@.\u0000-\u001f\u007f-\u009f]$"
+        )
+    )]
     pub email: Option<String>,
+    #[cfg_attr(
+        feature = "ssr",
+        schema(
+            max_length = 500,
+            pattern = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$"
+        )
+    )]
     pub notes: Option<String>,
     pub table_id: Option<String>,
 }
@@ -352,8 +478,10 @@ pub struct NewReservation {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StatusChange {
+    #[cfg_attr(feature = "ssr", schema(required = true, nullable = false, value_type = Status))]
     pub status: Option<String>,
     /// Why, for a cancellation.
+    #[cfg_attr(feature = "ssr", schema(max_length = 500))]
     pub reason: Option<String>,
 }
 
@@ -363,8 +491,17 @@ pub struct StatusChange {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ReservationChanges {
+    #[cfg_attr(
+        feature = "ssr",
+        schema(
+            pattern = r"^2[01][0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?$"
+        )
+    )]
     pub start: Option<String>,
+    #[cfg_attr(feature = "ssr", schema(minimum = 1, maximum = 20))]
+    #[serde(default, deserialize_with = "whole_number::option")]
     pub party_size: Option<i64>,
+    #[cfg_attr(feature = "ssr", schema(min_items = 1, max_items = 6))]
     pub table_ids: Option<Vec<String>>,
 }
 
@@ -421,4 +558,73 @@ pub struct DayExplanation {
     pub timezone: String,
     pub party_size: u8,
     pub slots: Vec<SlotExplanation>,
+}
+
+/// Whole numbers as JSON may write them: `20`, or `20.0` (the same number).
+pub mod whole_number {
+    use std::fmt;
+
+    use serde::Deserializer;
+    use serde::de::{self, Visitor};
+
+    struct Whole;
+
+    impl<'de> Visitor<'de> for Whole {
+        type Value = i64;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a whole number")
+        }
+
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<i64, E> {
+            Ok(v)
+        }
+
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<i64, E> {
+            i64::try_from(v).map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))
+        }
+
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<i64, E> {
+            if v.fract() == 0.0 && v.abs() < 9.0e15 {
+                Ok(v as i64)
+            } else {
+                Err(E::invalid_value(de::Unexpected::Float(v), &self))
+            }
+        }
+    }
+
+    struct Maybe;
+
+    impl<'de> Visitor<'de> for Maybe {
+        type Value = Option<i64>;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a whole number")
+        }
+
+        fn visit_none<E: de::Error>(self) -> Result<Option<i64>, E> {
+            Ok(None)
+        }
+
+        fn visit_unit<E: de::Error>(self) -> Result<Option<i64>, E> {
+            Ok(None)
+        }
+
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<i64>, D::Error> {
+            d.deserialize_any(Whole).map(Some)
+        }
+    }
+
+    /// An optional whole number.
+    pub fn option<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+        d.deserialize_option(Maybe)
+    }
+
+    /// A whole number that fits `T` (a `u8` of seats, a `u16` of minutes).
+    pub fn fits<'de, D: Deserializer<'de>, T: TryFrom<i64>>(d: D) -> Result<T, D::Error> {
+        let n = d.deserialize_any(Whole)?;
+        T::try_from(n).map_err(|_| {
+            de::Error::invalid_value(de::Unexpected::Signed(n), &"a smaller whole number")
+        })
+    }
 }

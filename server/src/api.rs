@@ -9,7 +9,8 @@ use app::model::{
 use app::server::AppState;
 use app::server::service::{Caller, Service};
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Path, Request, State};
+use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post};
@@ -86,7 +87,8 @@ async fn read_body<S: Send + Sync>(req: Request, state: &S) -> ApiResult<Bytes> 
     })
 }
 
-/// A JSON body that may be absent (an empty body reads as `T::default()`).
+/// A JSON body that may be absent (an empty body, or `null`, reads as
+/// `T::default()`).
 pub struct OptionalJson<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned + Default> FromRequest<S> for OptionalJson<T> {
@@ -100,6 +102,10 @@ impl<S: Send + Sync, T: DeserializeOwned + Default> FromRequest<S> for OptionalJ
         }
         if !json {
             return Err(ApiError::UnsupportedMediaType);
+        }
+        // `null` is the absent body written out.
+        if bytes.trim_ascii() == b"null" {
+            return Ok(OptionalJson(T::default()));
         }
         parse_json(&bytes).map(OptionalJson)
     }
@@ -131,6 +137,20 @@ fn humanize(message: &str) -> String {
 fn query<T: DeserializeOwned>(raw: Option<&str>) -> ApiResult<T> {
     serde_urlencoded::from_str(raw.unwrap_or_default())
         .map_err(|e| ApiError::Malformed(format!("cannot read the query string: {e}")))
+}
+
+/// The owner key of an owner endpoint, from `Authorization: Bearer <key>`:
+/// without one the answer is 401, before the query or body is read.
+pub struct OwnerKey(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for OwnerKey {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        owner_key(&parts.headers)
+            .map(OwnerKey)
+            .ok_or_else(|| ApiError::from(app::server::ServiceError::Unauthorized))
+    }
 }
 
 /// The owner key from `Authorization: Bearer <key>`.
@@ -179,14 +199,19 @@ async fn create_restaurant(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ListQuery {
     /// Text in the name or city.
+    #[param(max_length = 100)]
     q: Option<String>,
     /// Exact city (any case).
+    #[param(max_length = 100)]
     city: Option<String>,
     /// Page number, from 1.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000000)]
     page: Option<String>,
     /// Results per page, 1 to 100 (default 20).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
     per_page: Option<String>,
 }
 
@@ -223,14 +248,14 @@ async fn get_restaurant(
 async fn update_restaurant(
     State(service): State<Service>,
     Path(id): Path<String>,
-    headers: HeaderMap,
+    OwnerKey(key): OwnerKey,
     ApiJson(input): ApiJson<NewRestaurant>,
 ) -> ApiResult<Json<Restaurant>> {
-    Ok(Json(service.update_restaurant(&id, owner_key(&headers).as_deref(), input).await?))
+    Ok(Json(service.update_restaurant(&id, Some(&key), input).await?))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct OwnerKey {
+pub struct NewOwnerKey {
     /// The new owner key, shown only here; the old one no longer works.
     pub owner_key: String,
 }
@@ -238,15 +263,15 @@ pub struct OwnerKey {
 /// Replace the owner key with a new one (owner). Answers it once.
 #[utoipa::path(post, path = "/api/v1/restaurants/{id}/owner-key/rotate", tag = "restaurants",
     params(("id" = String, Path)), security(("owner_key" = [])),
-    responses((status = 200, body = OwnerKey), (status = 401, body = ErrorBody),
+    responses((status = 200, body = NewOwnerKey), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn rotate_owner_key(
     State(service): State<Service>,
     Path(id): Path<String>,
-    headers: HeaderMap,
-) -> ApiResult<Json<OwnerKey>> {
-    let owner_key = service.rotate_owner_key(&id, owner_key(&headers).as_deref()).await?;
-    Ok(Json(OwnerKey { owner_key }))
+    OwnerKey(key): OwnerKey,
+) -> ApiResult<Json<NewOwnerKey>> {
+    let owner_key = service.rotate_owner_key(&id, Some(&key)).await?;
+    Ok(Json(NewOwnerKey { owner_key }))
 }
 
 // ------------------------------------------------------------------ tables
@@ -266,10 +291,10 @@ pub struct TablesBody<T> {
 async fn add_tables(
     State(service): State<Service>,
     Path(id): Path<String>,
-    headers: HeaderMap,
+    OwnerKey(key): OwnerKey,
     ApiJson(body): ApiJson<TablesBody<NewTable>>,
 ) -> ApiResult<(StatusCode, Json<TablesBody<Table>>)> {
-    let tables = service.add_tables(&id, owner_key(&headers).as_deref(), body.tables).await?;
+    let tables = service.add_tables(&id, Some(&key), body.tables).await?;
     Ok((StatusCode::CREATED, Json(TablesBody { tables })))
 }
 
@@ -282,10 +307,10 @@ async fn add_tables(
 async fn update_table(
     State(service): State<Service>,
     Path((id, table_id)): Path<(String, String)>,
-    headers: HeaderMap,
+    OwnerKey(key): OwnerKey,
     ApiJson(changes): ApiJson<TableChanges>,
 ) -> ApiResult<Json<Table>> {
-    Ok(Json(service.update_table(&id, &table_id, owner_key(&headers).as_deref(), changes).await?))
+    Ok(Json(service.update_table(&id, &table_id, Some(&key), changes).await?))
 }
 
 /// Stop offering a table; it is kept for the reservations that name it.
@@ -297,21 +322,26 @@ async fn update_table(
 async fn remove_table(
     State(service): State<Service>,
     Path((id, table_id)): Path<(String, String)>,
-    headers: HeaderMap,
+    OwnerKey(key): OwnerKey,
 ) -> ApiResult<StatusCode> {
-    service.remove_table(&id, &table_id, owner_key(&headers).as_deref()).await?;
+    service.remove_table(&id, &table_id, Some(&key)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 // ------------------------------------------------------------------ slots
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct SlotsQuery {
     /// The date, `YYYY-MM-DD`.
+    #[param(required = true, value_type = String, format = Date, pattern = r"^2[01][0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
     date: Option<String>,
     /// With `available=true`: the party to seat.
+    #[param(value_type = Option<u8>, minimum = 1, maximum = 20)]
     party_size: Option<String>,
-    /// `true`: only the slots where the party can be seated.
+    /// `true`: only the slots where the party can be seated (then
+    /// `party_size` is required).
+    #[param(value_type = Option<bool>)]
     available: Option<String>,
 }
 
@@ -379,10 +409,10 @@ async fn create_reservation(
 async fn move_reservation(
     State(service): State<Service>,
     Path(id): Path<String>,
-    headers: HeaderMap,
+    OwnerKey(key): OwnerKey,
     ApiJson(changes): ApiJson<ReservationChanges>,
 ) -> ApiResult<Json<Reservation>> {
-    Ok(Json(service.move_reservation(&id, owner_key(&headers).as_deref(), changes).await?))
+    Ok(Json(service.move_reservation(&id, Some(&key), changes).await?))
 }
 
 /// Change a reservation's status (owner): `pending → confirmed → seated →
@@ -398,10 +428,10 @@ async fn move_reservation(
 async fn set_status(
     State(service): State<Service>,
     Path(id): Path<String>,
-    headers: HeaderMap,
+    OwnerKey(key): OwnerKey,
     ApiJson(change): ApiJson<StatusChange>,
 ) -> ApiResult<Json<Reservation>> {
-    Ok(Json(service.set_status(&id, owner_key(&headers).as_deref(), change).await?))
+    Ok(Json(service.set_status(&id, Some(&key), change).await?))
 }
 
 /// Who changed a reservation, what and when (owner).
@@ -411,9 +441,9 @@ async fn set_status(
 async fn history(
     State(service): State<Service>,
     Path(id): Path<String>,
-    headers: HeaderMap,
+    OwnerKey(key): OwnerKey,
 ) -> ApiResult<Json<History>> {
-    Ok(Json(service.history(&id, owner_key(&headers).as_deref()).await?))
+    Ok(Json(service.history(&id, Some(&key)).await?))
 }
 
 /// A reservation, with `X-Reservation-Code` or the owner's Bearer key.
@@ -432,6 +462,7 @@ async fn get_reservation(
 #[serde(deny_unknown_fields)]
 pub struct CancelBody {
     /// Why, optionally.
+    #[schema(max_length = 500)]
     pub reason: Option<String>,
 }
 
@@ -439,7 +470,8 @@ pub struct CancelBody {
 #[utoipa::path(post, path = "/api/v1/reservations/{id}/cancel", tag = "reservations",
     params(("id" = String, Path), ("X-Reservation-Code" = Option<String>, Header)),
     request_body(content = Option<CancelBody>),
-    responses((status = 200, body = Reservation), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = Reservation), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, description = "A reason over 500 characters", body = ErrorBody)))]
 async fn cancel_reservation(
     State(service): State<Service>,
     Path(id): Path<String>,
@@ -455,8 +487,10 @@ pub struct Items<T> {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct DayQuery {
     /// The service date, `YYYY-MM-DD`.
+    #[param(required = true, value_type = String, format = Date, pattern = r"^2[01][0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
     date: Option<String>,
 }
 
@@ -468,20 +502,23 @@ struct DayQuery {
 async fn day_reservations(
     State(service): State<Service>,
     Path(id): Path<String>,
-    headers: HeaderMap,
+    OwnerKey(key): OwnerKey,
     uri: axum::http::Uri,
 ) -> ApiResult<Json<Items<Reservation>>> {
     let q: DayQuery = query(uri.query())?;
     let date = q.date.ok_or_else(|| ApiError::field("date", "date is required (YYYY-MM-DD)"))?;
-    let items = service.day_reservations(&id, owner_key(&headers).as_deref(), &date).await?;
+    let items = service.day_reservations(&id, Some(&key), &date).await?;
     Ok(Json(Items { items }))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ExplainQuery {
     /// `YYYY-MM-DD`
+    #[param(required = true, value_type = String, format = Date, pattern = r"^2[01][0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
     date: Option<String>,
-    /// The party to explain for.
+    /// The party to explain for (default 2).
+    #[param(value_type = Option<u8>, minimum = 1, maximum = 20)]
     party_size: Option<String>,
 }
 
@@ -494,13 +531,13 @@ struct ExplainQuery {
 async fn explain_day(
     State(service): State<Service>,
     Path(id): Path<String>,
-    headers: HeaderMap,
+    OwnerKey(key): OwnerKey,
     uri: axum::http::Uri,
 ) -> ApiResult<Json<DayExplanation>> {
     let q: ExplainQuery = query(uri.query())?;
     let date = q.date.ok_or_else(|| ApiError::field("date", "date is required (YYYY-MM-DD)"))?;
     let party = q.party_size.unwrap_or_else(|| "2".to_string());
-    Ok(Json(service.explain_day(&id, owner_key(&headers).as_deref(), &date, &party).await?))
+    Ok(Json(service.explain_day(&id, Some(&key), &date, &party).await?))
 }
 
 // ------------------------------------------------------------------ OpenAPI
@@ -538,5 +575,67 @@ pub struct ApiDoc;
 
 /// `GET /api/v1/openapi.json`
 async fn openapi() -> Response {
-    Json(ApiDoc::openapi()).into_response()
+    static DOCUMENT: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
+    Json(DOCUMENT.get_or_init(document)).into_response()
+}
+
+/// The OpenAPI document: what the handlers and types declare, completed with
+/// what every operation can answer and what the derives cannot say.
+pub fn document() -> serde_json::Value {
+    let mut doc = serde_json::to_value(ApiDoc::openapi()).expect("the document serializes");
+    let error = serde_json::json!({
+        "description": "The error body",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+    });
+    let with_retry = |description: &str| {
+        let mut answer = error.clone();
+        answer["description"] = description.into();
+        answer["headers"] = serde_json::json!({"Retry-After": {
+            "description": "Seconds to wait before trying again", "schema": {"type": "integer"}}});
+        answer
+    };
+    for item in doc["paths"].as_object_mut().into_iter().flat_map(|p| p.values_mut()) {
+        for operation in item.as_object_mut().into_iter().flat_map(|i| i.values_mut()) {
+            let has_body = operation.get("requestBody").is_some();
+            let secured = operation.get("security").is_some();
+            let responses = operation["responses"].as_object_mut().expect("responses");
+            let mut add = |status: &str, answer: serde_json::Value| {
+                responses.entry(status).or_insert(answer);
+            };
+            // Any operation: limits, an unavailable database or a timeout,
+            // and an unexpected failure (logged, details never sent).
+            add("429", with_retry("rate_limited: a limit is spent"));
+            add("503", with_retry("database_unavailable or timeout"));
+            add("500", error.clone());
+            // An unreadable query string or body.
+            add("400", error.clone());
+            if has_body {
+                add("413", error.clone());
+                add("415", error.clone());
+            }
+            if secured {
+                add("401", error.clone());
+            }
+        }
+    }
+    let schemas = &mut doc["components"]["schemas"];
+    // A change names only what changes: the new restaurant's fields, none required.
+    let mut changes = schemas["NewRestaurant"].clone();
+    if let Some(object) = changes.as_object_mut() {
+        object.remove("required");
+        object.insert(
+            "description".into(),
+            "Changes to a restaurant; absent fields stay as they are.".into(),
+        );
+    }
+    schemas["RestaurantChanges"] = changes;
+    // Time zones by their IANA names (empty: UTC).
+    let zones: Vec<&str> =
+        std::iter::once("").chain(chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name())).collect();
+    for schema in ["NewRestaurant", "RestaurantChanges"] {
+        schemas[schema]["properties"]["timezone"]["enum"] = serde_json::json!(zones);
+    }
+    doc["paths"]["/api/v1/restaurants/{id}"]["patch"]["requestBody"]["content"]["application/json"]
+        ["schema"] = serde_json::json!({"$ref": "#/components/schemas/RestaurantChanges"});
+    doc
 }

@@ -30,7 +30,11 @@ const MAX_COMBINATIONS: usize = 5000;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct DurationRule {
+    #[cfg_attr(feature = "ssr", schema(minimum = 1, maximum = 20))]
+    #[serde(deserialize_with = "crate::model::whole_number::fits")]
     pub max_party_size: u8,
+    #[cfg_attr(feature = "ssr", schema(minimum = 15, maximum = 720))]
+    #[serde(deserialize_with = "crate::model::whole_number::fits")]
     pub minutes: u16,
 }
 

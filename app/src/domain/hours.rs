@@ -32,8 +32,11 @@ pub struct Period {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PeriodSpec {
+    #[cfg_attr(feature = "ssr", schema(pattern = r"^(mon|tue|wed|thu|fri|sat|sun)$"))]
     pub day: String,
+    #[cfg_attr(feature = "ssr", schema(pattern = r"^(([01]?[0-9]|2[0-3]):[0-5][0-9]|24:00)$"))]
     pub open: String,
+    #[cfg_attr(feature = "ssr", schema(pattern = r"^(([01]?[0-9]|2[0-3]):[0-5][0-9]|24:00)$"))]
     pub close: String,
 }
 

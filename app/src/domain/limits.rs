@@ -10,6 +10,8 @@ use super::ParseError;
 pub const FIRST_DATE: NaiveDate = NaiveDate::from_ymd_opt(2000, 1, 1).expect("a date");
 /// The last date Covers accepts.
 pub const LAST_DATE: NaiveDate = NaiveDate::from_ymd_opt(2199, 12, 31).expect("a date");
+/// The last page of a listing that may be asked for.
+pub const MAX_PAGE: u32 = 1_000_000;
 /// The longest search text or city name searched for, in characters.
 pub const MAX_SEARCH_CHARS: usize = 100;
 

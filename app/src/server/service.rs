@@ -705,8 +705,8 @@ impl Service {
         per_page: u32,
     ) -> Result<RestaurantPage> {
         let mut errors = FieldErrors::default();
-        if page == 0 {
-            errors.add("page", "pages start at 1");
+        if !(1..=crate::domain::limits::MAX_PAGE).contains(&page) {
+            errors.add("page", format!("pages are 1 to {}", crate::domain::limits::MAX_PAGE));
         }
         if !(1..=100).contains(&per_page) {
             errors.add("per_page", "must be between 1 and 100");
