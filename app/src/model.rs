@@ -76,6 +76,10 @@ pub struct Restaurant {
     pub max_days_ahead: u16,
     pub max_party_size: Option<u8>,
     pub closed_dates: Vec<NaiveDate>,
+    /// Requests a minute the restaurant's pages and API take from everyone
+    /// together; `null`: the server's default.
+    #[serde(default)]
+    pub requests_per_minute: Option<u16>,
     #[serde(with = "rfc3339")]
     pub created_at: DateTime<FixedOffset>,
     #[serde(with = "rfc3339")]
@@ -339,6 +343,11 @@ pub struct NewRestaurant {
     pub max_party_size: Option<i64>,
     #[cfg_attr(feature = "ssr", schema(max_items = 1000, inline, value_type = Option<Vec<ClosedDate>>))]
     pub closed_dates: Option<Vec<String>>,
+    /// Requests a minute the restaurant's pages and API take from everyone
+    /// together, 100 to 2000 (default: the server's, 2000 unless set).
+    #[cfg_attr(feature = "ssr", schema(minimum = 100, maximum = 2000))]
+    #[serde(default, deserialize_with = "whole_number::option")]
+    pub requests_per_minute: Option<i64>,
 }
 
 /// A date a restaurant is closed, `YYYY-MM-DD` (2000 to 2199).

@@ -41,7 +41,8 @@ pub fn router(state: AppState) -> Router {
         TrustedProxies::default(),
         None,
         Duration::from_secs(30),
-    );
+    )
+    .with_service(state.service.clone());
     router_with(state, Arc::new(protection))
 }
 
@@ -110,13 +111,16 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     if config.limits.is_off() {
         tracing::warn!("COVERS_RATE_LIMITS=off: no limit on requests, bookings or guessed codes");
     }
-    let protection = Arc::new(Protection::new(
-        &config.limits,
-        state.guesses.clone(),
-        config.trusted_proxies.clone(),
-        config.public_url.as_deref(),
-        config.request_timeout,
-    ));
+    let protection = Arc::new(
+        Protection::new(
+            &config.limits,
+            state.guesses.clone(),
+            config.trusted_proxies.clone(),
+            config.public_url.as_deref(),
+            config.request_timeout,
+        )
+        .with_service(state.service.clone()),
+    );
     if config.demo_data {
         let made = app::server::demo::seed_if_empty(&state.service)
             .await
@@ -125,6 +129,7 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
             tracing::info!(restaurants = made, "demo data created");
         }
     }
+    let shutdown = shutdown_signal()?;
     let listener = tokio::net::TcpListener::bind(config.site_addr).await?;
     tracing::info!(
         address = %listener.local_addr()?,
@@ -133,37 +138,37 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         listener.local_addr()?
     );
     let app = router_with(state, protection).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await?;
     db.close().await;
     tracing::info!("covers stopped");
     Ok(())
 }
 
-/// Resolves on the first SIGINT (Ctrl-C) or SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = async {
+/// Resolves on the first SIGINT (Ctrl-C) or SIGTERM. The handlers are
+/// installed here, before the server listens, so a signal that arrives as
+/// soon as it answers is never taken with the default action (an abrupt
+/// exit).
+#[cfg(unix)]
+fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut terminate = signal(SignalKind::terminate())?;
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    Ok(async move {
+        tokio::select! {
+            _ = terminate.recv() => {},
+            _ = interrupt.recv() => {},
+        }
+        tracing::info!("shutting down: finishing requests in flight");
+    })
+}
+
+#[cfg(not(unix))]
+fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    Ok(async {
         if let Err(err) = tokio::signal::ctrl_c().await {
             tracing::error!(error = %err, "cannot listen for Ctrl-C");
             std::future::pending::<()>().await;
         }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(err) => {
-                tracing::error!(error = %err, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await;
-            }
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
-    tracing::info!("shutting down: finishing requests in flight");
+        tracing::info!("shutting down: finishing requests in flight");
+    })
 }

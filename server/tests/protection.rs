@@ -62,7 +62,8 @@ impl App {
             TrustedProxies::default(),
             https.then_some("https://covers.example"),
             Duration::from_secs(30),
-        );
+        )
+        .with_service(state.service.clone());
         let router = server::router_with(state.clone(), Arc::new(protection));
         Self { router, state, _t: t }
     }
@@ -459,4 +460,43 @@ async fn a_panic_in_a_handler_is_a_logged_json_500() {
     let body: Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(body["error"]["code"], "internal_error");
     assert!(!body.to_string().contains("a bug"), "details stay in the log");
+}
+
+#[tokio::test]
+async fn a_restaurant_takes_at_most_its_own_budget_of_requests_a_minute() {
+    let app = App::new("client=100000/minute", false).await;
+    let (busy, key, _) = app.restaurant().await;
+    let (quiet, _, _) = app.restaurant().await;
+    let set = app
+        .send(
+            Request::patch(format!("/api/v1/restaurants/{busy}"))
+                .header(header::CONTENT_TYPE, "application/json")
+                .header(header::AUTHORIZATION, format!("Bearer {key}"))
+                .body(Body::from(r#"{"requests_per_minute": 100}"#))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(set.status, StatusCode::OK, "{}", set.text);
+    assert_eq!(set.json()["requests_per_minute"], 100);
+    let mut refused = 0;
+    for _ in 0..110 {
+        if app.get(&format!("/api/v1/restaurants/{busy}"), &[]).await.status
+            == StatusCode::TOO_MANY_REQUESTS
+        {
+            refused += 1;
+        }
+    }
+    assert!((5..=10).contains(&refused), "about 100 of 110 answered: {refused} refused");
+    let other = app.get(&format!("/api/v1/restaurants/{quiet}"), &[]).await;
+    assert_eq!(other.status, StatusCode::OK, "another restaurant is not held up");
+    let out_of_range = app
+        .send(
+            Request::patch(format!("/api/v1/restaurants/{quiet}"))
+                .header(header::CONTENT_TYPE, "application/json")
+                .header(header::AUTHORIZATION, format!("Bearer {key}"))
+                .body(Body::from(r#"{"requests_per_minute": 5}"#))
+                .unwrap(),
+        )
+        .await;
+    assert_ne!(out_of_range.status, StatusCode::OK);
 }

@@ -110,6 +110,8 @@ pub async fn save_rules(restaurant_id: String, rules: BTreeMap<String, String>) 
         max_days_ahead: number("max_days_ahead", None),
         // Blank: the tables decide the largest party.
         max_party_size: number("max_party_size", Some(0)),
+        // Blank: unchanged (the server's default until one is set).
+        requests_per_minute: number("requests_per_minute", None),
         ..Default::default()
     };
     let mut durations = Vec::new();

@@ -104,6 +104,10 @@ fn RulesForm(restaurant: Restaurant, save: ServerAction<SaveRules>) -> impl Into
     let days_ahead = typed("max_days_ahead", r.max_days_ahead.to_string());
     let max_party =
         typed("max_party_size", r.max_party_size.map(|n| n.to_string()).unwrap_or_default());
+    let requests = typed(
+        "requests_per_minute",
+        r.requests_per_minute.map(|n| n.to_string()).unwrap_or_default(),
+    );
     view! {
         <ActionForm action=save>
             <input type="hidden" name="restaurant_id" value=restaurant_id />
@@ -131,6 +135,10 @@ fn RulesForm(restaurant: Restaurant, save: ServerAction<SaveRules>) -> impl Into
                 <Field label="Bookings open (days ahead)" name="rules[max_days_ahead]" id="max-days-ahead" kind="number" value=days_ahead error=field("max_days_ahead") required=true min="0" max="730" />
                 <Field label="Largest party online" name="rules[max_party_size]" id="max-party-size" kind="number" value=max_party error=field("max_party_size") min="1" max="20" hint="Optional: when empty, the largest party the tables seat" />
                 <TextArea label="Closed dates" name="rules[closed_dates]" value=closed_dates error=field("closed_dates") hint="One date a line, like 2026-12-25" />
+            </fieldset>
+            <fieldset>
+                <legend>"Protection"</legend>
+                <Field label="Requests a minute" name="rules[requests_per_minute]" id="requests-per-minute" kind="number" value=requests error=field("requests_per_minute") min="100" max="2000" hint="How many page views and API calls a minute this restaurant takes from everyone together, 100 to 2000; past it, people are asked to wait a moment. Empty: the server's default" />
             </fieldset>
             <FormProblem message=problem />
             <Show when=move || saved.get()>

@@ -79,6 +79,8 @@ struct RestaurantRecord {
     city: Option<String>,
     latitude: Option<f64>,
     longitude: Option<f64>,
+    /// The restaurant's own request budget a minute, if it set one.
+    requests_per_minute: Option<u16>,
     policy: Policy,
     owner_key_hash: String,
     created_at: i64,
@@ -128,6 +130,7 @@ struct RestaurantRow {
     max_days_ahead: i64,
     max_party_size: Option<i64>,
     closed_dates: String,
+    requests_per_minute: Option<i64>,
     owner_key_hash: String,
     created_at: i64,
     updated_at: i64,
@@ -137,7 +140,7 @@ struct RestaurantRow {
 const RESTAURANT_COLUMNS: &str = "id, name, phone, email, address, city, latitude, longitude, \
     timezone, opening_hours, slot_minutes, duration_minutes, durations, buffer_minutes, \
     walk_in_seats_percent, min_notice_minutes, max_days_ahead, max_party_size, closed_dates, \
-    owner_key_hash, created_at, updated_at, revision";
+    requests_per_minute, owner_key_hash, created_at, updated_at, revision";
 
 impl TryFrom<RestaurantRow> for RestaurantRecord {
     type Error = ServiceError;
@@ -174,6 +177,7 @@ impl TryFrom<RestaurantRow> for RestaurantRecord {
             city: row.city,
             latitude: row.latitude,
             longitude: row.longitude,
+            requests_per_minute: row.requests_per_minute.map(|n| n as u16),
             owner_key_hash: row.owner_key_hash,
             created_at: row.created_at,
             updated_at: row.updated_at,
@@ -221,6 +225,7 @@ impl RestaurantRecord {
             max_days_ahead: rules.max_days_ahead,
             max_party_size: rules.max_party_size,
             closed_dates: rules.closed_dates.clone(),
+            requests_per_minute: self.requests_per_minute,
             created_at: self.local_secs(self.created_at),
             updated_at: self.local_secs(self.updated_at),
             tables,
@@ -335,6 +340,7 @@ struct RestaurantFields {
     latitude: Option<f64>,
     longitude: Option<f64>,
     policy: Policy,
+    requests_per_minute: Option<u16>,
 }
 
 impl RestaurantFields {
@@ -348,6 +354,7 @@ impl RestaurantFields {
             latitude: r.latitude,
             longitude: r.longitude,
             policy: r.policy.clone(),
+            requests_per_minute: r.requests_per_minute,
         }
     }
 
@@ -365,6 +372,7 @@ impl RestaurantFields {
                 hours: OpeningHours::default(),
                 rules: Rules::default(),
             },
+            requests_per_minute: None,
         }
     }
 }
@@ -465,6 +473,11 @@ fn merge_restaurant_fields(
         rules.max_days_ahead = n as u16;
     }
     // 0 removes the restaurant's own limit: the tables decide.
+    if let Some(n) =
+        bounded(&mut errors, "requests_per_minute", input.requests_per_minute, 100, 2000)
+    {
+        base.requests_per_minute = Some(n as u16);
+    }
     if let Some(n) = bounded(&mut errors, "max_party_size", input.max_party_size, 0, 20) {
         rules.max_party_size = (n > 0).then_some(n as u8);
     }
@@ -1569,6 +1582,18 @@ impl Service {
         Ok(out)
     }
 
+    /// The request budget a minute a restaurant set for itself, if any
+    /// (`None` too when there is no such restaurant).
+    pub async fn requests_per_minute(&self, id: &str) -> Result<Option<u16>> {
+        let mut conn = self.db.reader().acquire().await?;
+        let set: Option<Option<i64>> =
+            sqlx::query_scalar("SELECT requests_per_minute FROM restaurants WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?;
+        Ok(set.flatten().map(|n| n as u16))
+    }
+
     /// Whether `owner_key` is the key of `restaurant_id` (for the pages that
     /// show owner controls).
     pub async fn is_owner(&self, restaurant_id: &str, owner_key: Option<&str>) -> Result<bool> {
@@ -1838,7 +1863,7 @@ async fn store_restaurant_fields(
          latitude = $6, longitude = $7, timezone = $8, opening_hours = $9, slot_minutes = $10, \
          duration_minutes = $11, durations = $12, buffer_minutes = $13, walk_in_seats_percent = $14, \
          min_notice_minutes = $15, max_days_ahead = $16, max_party_size = $17, closed_dates = $18, \
-         updated_at = $19 WHERE id = $20",
+         requests_per_minute = $19, updated_at = $20 WHERE id = $21",
     )
     .bind(&f.name)
     .bind(&f.phone)
@@ -1858,6 +1883,7 @@ async fn store_restaurant_fields(
     .bind(rules.max_days_ahead as i64)
     .bind(rules.max_party_size.map(i64::from))
     .bind(serde_json::to_string(&rules.closed_dates).expect("dates serialize"))
+    .bind(f.requests_per_minute.map(i64::from))
     .bind(now)
     .bind(id)
     .execute(&mut *conn)

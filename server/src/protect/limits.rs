@@ -9,13 +9,14 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
+use app::server::Service;
 use app::server::guesses::Budget;
 use app::server::{ClientAddr, Guesses};
 use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
-use governor::{DefaultKeyedRateLimiter, RateLimiter};
+use governor::{DefaultDirectRateLimiter, DefaultKeyedRateLimiter, RateLimiter};
 
 use super::{Protection, refusal};
 use crate::error::ApiError;
@@ -25,7 +26,8 @@ use crate::error::ApiError;
 pub struct LimitSettings {
     /// Every request of one client address (static files aside).
     pub client: Option<Budget>,
-    /// Every request that names one restaurant (its pages and API).
+    /// Every request that names one restaurant (its pages and API), for a
+    /// restaurant that set no budget of its own (`requests_per_minute`).
     pub restaurant: Option<Budget>,
     /// Bookings made by one client.
     pub booking: Option<Budget>,
@@ -128,7 +130,13 @@ fn parse_budget(text: &str) -> Option<Option<Budget>> {
 /// The limiters of one process.
 pub struct Limiters {
     client: Option<DefaultKeyedRateLimiter<IpAddr>>,
-    restaurant: Option<DefaultKeyedRateLimiter<String>>,
+    /// The default budget of a restaurant; `None`: restaurants are not limited.
+    restaurant_default: Option<Budget>,
+    /// Each restaurant's limiter, with the budget a minute it was made for.
+    restaurants: moka::sync::Cache<String, (Option<u16>, Arc<DefaultDirectRateLimiter>)>,
+    /// Each restaurant's own budget, read from the database at most once a
+    /// minute (so a change counts within a minute, on every instance).
+    budgets: moka::sync::Cache<String, Option<u16>>,
     booking: Option<DefaultKeyedRateLimiter<IpAddr>>,
     new_restaurant: Option<DefaultKeyedRateLimiter<IpAddr>>,
     /// The server functions behind the booking and new-restaurant forms.
@@ -147,7 +155,15 @@ impl Limiters {
         use leptos::server_fn::ServerFn;
         Self {
             client: keyed(settings.client),
-            restaurant: keyed(settings.restaurant),
+            restaurant_default: settings.restaurant,
+            restaurants: moka::sync::Cache::builder()
+                .max_capacity(100_000)
+                .time_to_idle(Duration::from_secs(600))
+                .build(),
+            budgets: moka::sync::Cache::builder()
+                .max_capacity(100_000)
+                .time_to_live(MINUTE)
+                .build(),
             booking: keyed(settings.booking),
             new_restaurant: keyed(settings.new_restaurant),
             booking_paths: vec!["/api/v1/reservations", app::api::reservations::Reserve::PATH],
@@ -158,16 +174,57 @@ impl Limiters {
         }
     }
 
+    /// The limiter of restaurant `id`: its own budget a minute, else the default.
+    async fn restaurant(
+        &self,
+        id: &str,
+        service: Option<&Service>,
+    ) -> Option<Arc<DefaultDirectRateLimiter>> {
+        let default = self.restaurant_default?;
+        let own = match self.budgets.get(id) {
+            Some(own) => own,
+            None => {
+                let own = match service {
+                    Some(service) => service.requests_per_minute(id).await.unwrap_or(None),
+                    None => None,
+                };
+                self.budgets.insert(id.to_string(), own);
+                own
+            }
+        };
+        if let Some((made_for, limiter)) = self.restaurants.get(id)
+            && made_for == own
+        {
+            return Some(limiter);
+        }
+        let budget = match own.and_then(|n| NonZeroU32::new(n.into())) {
+            Some(count) => Budget { count, per: MINUTE },
+            None => default,
+        };
+        let limiter = Arc::new(RateLimiter::direct(budget.quota()));
+        self.restaurants.insert(id.to_string(), (own, limiter.clone()));
+        Some(limiter)
+    }
+
     /// `Err(wait)` when `request` is over one of its budgets.
-    fn check(&self, client: IpAddr, request: &Request) -> Result<(), Duration> {
-        let path = request.uri().path();
+    async fn check(
+        &self,
+        client: IpAddr,
+        changing: bool,
+        path: &str,
+        service: Option<&Service>,
+    ) -> Result<(), Duration> {
         if let Some(limiter) = &self.client {
             wait(limiter, &client)?;
         }
-        if let (Some(limiter), Some(id)) = (&self.restaurant, restaurant_of(path)) {
-            wait(limiter, &id.to_string())?;
+        if let Some(id) = restaurant_of(path)
+            && let Some(limiter) = self.restaurant(id, service).await
+        {
+            limiter.check().map_err(|not_until| {
+                not_until.wait_time_from(governor::clock::Clock::now(limiter.clock()))
+            })?;
         }
-        if request.method() == Method::POST {
+        if changing {
             if let Some(limiter) = &self.booking
                 && self.booking_paths.contains(&path)
             {
@@ -182,12 +239,15 @@ impl Limiters {
         Ok(())
     }
 
+    /// Reads restaurant `id`'s own budget again at its next request (after a
+    /// change made through this instance).
+    fn forget_budget(&self, id: &str) {
+        self.budgets.invalidate(id);
+    }
+
     /// Forgets the clients that have their whole budget back.
     fn tidy(&self) {
         if let Some(l) = &self.client {
-            l.retain_recent();
-        }
-        if let Some(l) = &self.restaurant {
             l.retain_recent();
         }
         if let Some(l) = &self.booking {
@@ -235,7 +295,9 @@ pub async fn limit(
     if exempt(&path) {
         return next.run(request).await;
     }
-    if let Err(wait) = protection.limiters.check(client, &request) {
+    let changing = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let checked = protection.limiters.check(client, changing, &path, protection.service.as_ref());
+    if let Err(wait) = checked.await {
         return refusal(&request, ApiError::RateLimited { retry_after: wait });
     }
     let n = protection.checks.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -251,6 +313,12 @@ pub async fn limit(
         return refusal(&request, ApiError::RateLimited { retry_after: wait });
     }
     let response = next.run(request).await;
+    if changing
+        && response.status().is_success()
+        && let Some(id) = restaurant_of(&path)
+    {
+        protection.limiters.forget_budget(id);
+    }
     if let Some(target) = target
         && matches!(
             response.status(),

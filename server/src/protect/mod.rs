@@ -40,6 +40,8 @@ pub struct Protection {
     /// (`COVERS_PUBLIC_URL`); else the request's own `Host`.
     pub public_origin: Option<String>,
     pub timeout: Duration,
+    /// Where each restaurant's own request budget is read.
+    pub service: Option<app::server::Service>,
     checks: AtomicU64,
 }
 
@@ -57,8 +59,15 @@ impl Protection {
             guesses,
             public_origin: public_url.map(origin_of),
             timeout,
+            service: None,
             checks: AtomicU64::new(0),
         }
+    }
+
+    /// The same, reading each restaurant's own request budget from `service`.
+    pub fn with_service(mut self, service: app::server::Service) -> Self {
+        self.service = Some(service);
+        self
     }
 }
 

@@ -1,0 +1,4 @@
+-- A restaurant's own budget of requests a minute to its pages and API,
+-- from everyone together; NULL: the server's default.
+ALTER TABLE restaurants ADD COLUMN requests_per_minute BIGINT
+    CHECK (requests_per_minute BETWEEN 100 AND 2000);
