@@ -58,9 +58,11 @@ export default defineConfig({
       // SQLite in the data directory, unless a PostgreSQL database is given.
       DATABASE_URL: process.env.COVERS_E2E_DATABASE_URL ?? `sqlite:${path.join(dataDir, "covers-e2e.db")}`,
       RUST_LOG: "warn",
-      // One browser makes every test's restaurants and bookings from one
-      // address: far more than one person's budget. The other limits stay.
-      COVERS_RATE_LIMITS: "client=100000/minute,booking=100000/hour,new_restaurant=100000/day",
+      // Every test's restaurants, bookings and deliberately wrong keys and
+      // codes come from one address: far more than one person's budgets.
+      // The limits per restaurant and per guessed reservation or key stay.
+      COVERS_RATE_LIMITS:
+        "client=100000/minute,booking=100000/hour,new_restaurant=100000/day,guess_client=100000/hour",
       // Every instance on one PostgreSQL database shares a secret; on SQLite
       // Covers makes its own beside the database file.
       ...(process.env.COVERS_E2E_DATABASE_URL

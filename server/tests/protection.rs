@@ -500,3 +500,33 @@ async fn a_restaurant_takes_at_most_its_own_budget_of_requests_a_minute() {
         .await;
     assert_ne!(out_of_range.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_form_over_the_limit_says_so_in_words() {
+    let app = App::new("booking=1/hour", false).await;
+    let (id, _, _) = app.restaurant().await;
+    // As the hydrated page sends it: the server function's own answer.
+    let post = |name: &str| {
+        let body = serde_urlencoded::to_string([
+            ("restaurant_id", id.as_str()),
+            ("start", "nonsense"),
+            ("party_size", "2"),
+            ("name", name),
+            ("phone", "+33 6 12 34 56 78"),
+        ])
+        .unwrap();
+        Request::post(Reserve::PATH)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json")
+            .header(header::HOST, "127.0.0.1:3000")
+            .header(header::ORIGIN, "http://127.0.0.1:3000")
+            .body(Body::from(body))
+            .unwrap()
+    };
+    assert_eq!(app.send(post("First")).await.status, StatusCode::OK);
+    let refused = app.send(post("Second")).await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(refused.header("retry-after").parse::<u64>().unwrap() > 0);
+    let message = refused.json()["Failed"].as_str().unwrap_or_default().to_string();
+    assert!(message.starts_with("Too many requests. Please wait"), "{}", refused.text);
+}

@@ -307,7 +307,7 @@ pub async fn limit(
     // A secret tried through the JSON API: a code on a reservation, or a key
     // on a restaurant or reservation.
     let target = guessed_target(&path, &request);
-    if let Some(target) = &target
+    if let Some((target, _)) = &target
         && let Err(wait) = protection.guesses.check(client, target)
     {
         return refusal(&request, ApiError::RateLimited { retry_after: wait });
@@ -319,28 +319,51 @@ pub async fn limit(
     {
         protection.limiters.forget_budget(id);
     }
-    if let Some(target) = target
-        && matches!(
-            response.status(),
-            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN | StatusCode::NOT_FOUND
-        )
+    if let Some((target, secret)) = target
+        && secret.was_wrong(response.status())
     {
         protection.guesses.failed(client, &target);
     }
     response
 }
 
-/// What a request carrying a code or key tries it on, if it does.
-fn guessed_target(path: &str, request: &Request) -> Option<String> {
-    let headers = request.headers();
-    if !(headers.contains_key("x-reservation-code") || headers.contains_key("authorization")) {
-        return None;
+/// The secret a request tries.
+#[derive(Clone, Copy)]
+enum Secret {
+    /// A reservation's code (or a key tried on a reservation): a wrong one
+    /// is answered 404, as for no reservation.
+    Code,
+    /// An owner key: a wrong one is answered 401 or 403.
+    OwnerKey,
+}
+
+impl Secret {
+    fn was_wrong(self, status: StatusCode) -> bool {
+        match self {
+            Secret::Code => status == StatusCode::NOT_FOUND,
+            Secret::OwnerKey => matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN),
+        }
     }
+}
+
+/// What a request carrying a code or key tries it on, and which it carries.
+fn guessed_target(path: &str, request: &Request) -> Option<(String, Secret)> {
+    let headers = request.headers();
+    let secret = if headers.contains_key("x-reservation-code") {
+        Secret::Code
+    } else if headers.contains_key("authorization") {
+        Secret::OwnerKey
+    } else {
+        return None;
+    };
     let rest = path.strip_prefix("/api/v1/")?;
     let mut parts = rest.split('/');
-    match (parts.next(), parts.next()) {
-        (Some("reservations"), Some(id)) => Some(format!("reservation {id}")),
-        (Some("restaurants"), Some(id)) => Some(format!("restaurant {id}")),
+    match (parts.next(), parts.next(), secret) {
+        // A wrong code or key on a reservation is answered 404 alike.
+        (Some("reservations"), Some(id), _) => Some((format!("reservation {id}"), Secret::Code)),
+        (Some("restaurants"), Some(id), Secret::OwnerKey) => {
+            Some((format!("restaurant {id}"), secret))
+        }
         _ => None,
     }
 }
