@@ -173,7 +173,7 @@ fn caller(headers: &HeaderMap) -> ApiResult<Caller> {
 }
 
 fn parse_number(field: &str, value: Option<&str>, default: u32) -> ApiResult<u32> {
-    match value.map(str::trim).filter(|v| !v.is_empty()) {
+    match value.map(str::trim) {
         None => Ok(default),
         Some(v) => {
             v.parse().map_err(|_| ApiError::field(field, format!("{v:?} is not a whole number")))
