@@ -3,11 +3,11 @@
 //! own settings start with `COVERS_`.
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use app::server::Secrets;
-use app::server::db::DEFAULT_SQLITE_PATH;
+use app::server::db::sqlite_file;
 use app::server::secrets::{MIN_SECRET_LEN, new_server_secret};
 use leptos::prelude::LeptosOptions;
 
@@ -136,17 +136,12 @@ impl Config {
             }
             return Ok(Secrets::from_key(secret.trim().as_bytes()));
         }
-        let file = match self.database_url.as_deref() {
-            None => PathBuf::from(DEFAULT_SQLITE_PATH),
-            Some(url) if url.starts_with("sqlite:") => {
-                let path = url.trim_start_matches("sqlite:").trim_start_matches("//");
-                PathBuf::from(path.split('?').next().unwrap_or(path))
-            }
-            Some(_) => {
-                return Err(error(
-                    "required with PostgreSQL: every instance must use the same secret".into(),
-                ));
-            }
+        let Some(file) = sqlite_file(self.database_url.as_deref()) else {
+            return Err(error(
+                "required unless DATABASE_URL names a SQLite file: every PostgreSQL \
+                 instance must use the same secret"
+                    .into(),
+            ));
         };
         let dir = file.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
         read_or_make_secret(&dir.join("covers.secret"))

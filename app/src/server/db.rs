@@ -63,6 +63,18 @@ fn sqlite_synchronous() -> Result<&'static str, DbError> {
     }
 }
 
+/// The SQLite file `database_url` names (`None`: the default file), read as
+/// opening the database reads it; `None` for another engine or a bad URL.
+pub fn sqlite_file(database_url: Option<&str>) -> Option<PathBuf> {
+    match database_url {
+        None => Some(PathBuf::from(DEFAULT_SQLITE_PATH)),
+        Some(url) if url.starts_with("sqlite:") => SqliteConnectOptions::from_str(url)
+            .ok()
+            .map(|options| options.get_filename().to_path_buf()),
+        Some(_) => None,
+    }
+}
+
 /// Which database engine holds the data.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Engine {
