@@ -6,6 +6,7 @@ pub mod api;
 pub mod config;
 pub mod error;
 pub mod protect;
+pub mod site;
 pub mod telemetry;
 
 use std::net::SocketAddr;
@@ -72,9 +73,8 @@ pub fn routes(state: AppState) -> Router {
             },
             move || shell(shell_options.clone()),
         )
-        // Anything else: a file of the built site (pre-compressed variants
-        // preferred), or the app's own "not found" page.
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        // Anything else: a file of the built site, or the "not found" page.
+        .fallback_service(site::files_or_not_found(&state))
         .layer(CompressionLayer::new())
         .with_state(state)
 }

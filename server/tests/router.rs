@@ -120,6 +120,28 @@ async fn the_webassembly_is_served_as_application_wasm() {
     assert!(body.as_bytes().starts_with(b"\0asm"));
 }
 
+/// A file is answered on its own, never with the status or headers of a
+/// page being rendered at the same moment on the same thread. Leptos leaves
+/// each page's reactive owner as the thread's current one while the page is
+/// rendered; here that page has answered 404 and set a cookie.
+#[tokio::test(flavor = "current_thread")]
+async fn a_file_never_carries_the_answer_of_a_page_rendered_meanwhile() {
+    use leptos::prelude::{Owner, provide_context};
+    let app = TestApp::new().await;
+    let router = server::router(app.state.clone());
+    let page = Owner::new_root(None);
+    let page_answer = leptos_axum::ResponseOptions::default();
+    page_answer.set_status(StatusCode::NOT_FOUND);
+    page_answer.insert_header(header::SET_COOKIE, "owner=secret".parse().unwrap());
+    provide_context(page_answer);
+    let request = Request::get("/pkg/covers_bg.wasm").body(Body::empty()).unwrap();
+    let response = router.oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()[header::CONTENT_TYPE], "application/wasm");
+    assert!(!response.headers().contains_key(header::SET_COOKIE));
+    drop(page);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn html_is_compressed_for_clients_that_accept_it() {
     let app = TestApp::new().await;
