@@ -274,13 +274,15 @@ pub fn service_day(
     (start, end)
 }
 
-/// The instant of a closing wall time; if a DST change skips it, the first
-/// instant after the gap.
+/// The instant of a closing wall time: if a daylight-saving change skips it,
+/// the moment the clocks jump (the first wall time after the gap); if one
+/// repeats it, its later occurrence.
 fn resolve_closing(tz: TimeZone, local: NaiveDateTime) -> Option<DateTime<Utc>> {
-    (0..=4).find_map(|quarter| {
-        tz.0.from_local_datetime(&(local + Duration::minutes(15 * quarter)))
+    // Gaps last an hour, sometimes half an hour, never more than three.
+    (0..=180).find_map(|minute| {
+        tz.0.from_local_datetime(&(local + Duration::minutes(minute)))
             .latest()
-            .map(|t| t.with_timezone(&Utc) - Duration::minutes(15 * quarter))
+            .map(|t| t.with_timezone(&Utc))
     })
 }
 
@@ -399,6 +401,28 @@ mod tests {
         let slots = slot_grid(&hours, tz("America/New_York"), date("2026-03-08"), 30, 60);
         assert!(!local_times(&slots).iter().any(|t| t.starts_with("02:")));
         assert!(local_times(&slots).contains(&"03:00".to_string()));
+    }
+
+    #[test]
+    fn a_closing_time_the_clocks_skip_ends_service_when_they_jump() {
+        // Open 22:00–02:00 on the night the clocks go forward: 02:00 does
+        // not exist, so service ends at 03:00 summer time, and the 01:00
+        // sitting (an hour long) still fits.
+        let hours = OpeningHours::parse(&[spec("sat", "22:00", "02:00")]).unwrap();
+        for (zone, saturday, jump) in [
+            ("Europe/Paris", "2026-03-28", "2026-03-29T01:00:00+00:00"),
+            ("America/New_York", "2026-03-07", "2026-03-08T07:00:00+00:00"),
+        ] {
+            let slots = slot_grid(&hours, tz(zone), date(saturday), 60, 60);
+            assert_eq!(local_times(&slots), ["22:00", "23:00", "00:00", "01:00"], "{zone}");
+            assert_eq!(slots[3].end.to_rfc3339(), jump, "{zone}");
+            let (_, end) = service_day(&hours, tz(zone), date(saturday));
+            assert_eq!(end.to_rfc3339(), jump, "{zone}");
+        }
+        // Closing at 02:30, inside the gap, is the same moment.
+        let hours = OpeningHours::parse(&[spec("sat", "22:00", "02:30")]).unwrap();
+        let slots = slot_grid(&hours, tz("Europe/Paris"), date("2026-03-28"), 30, 60);
+        assert_eq!(local_times(&slots).last().unwrap(), "01:00");
     }
 
     #[test]
