@@ -10,7 +10,7 @@ pub mod site;
 pub mod telemetry;
 
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use app::server::{AppState, Db};
@@ -20,7 +20,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use leptos::prelude::provide_context;
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
@@ -57,7 +57,7 @@ pub fn router_with(state: AppState, protection: Arc<Protection>) -> Router {
 /// The routes, without the protections.
 pub fn routes(state: AppState) -> Router {
     telemetry::handle();
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let context_state = state.clone();
     let shell_options = state.leptos_options.clone();
     Router::new()
@@ -77,6 +77,16 @@ pub fn routes(state: AppState) -> Router {
         .fallback_service(site::files_or_not_found(&state))
         .layer(CompressionLayer::new())
         .with_state(state)
+}
+
+/// The app's pages, listed once per process. Listing them renders the app
+/// with resource loading switched off for the whole process (a flag Leptos
+/// shares between threads), so a page rendered on another thread meanwhile
+/// would wait for its data forever. Listed once, before the first router
+/// exists, the list can never be made while a page renders.
+fn route_list() -> Vec<AxumRouteListing> {
+    static LIST: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    LIST.get_or_init(|| generate_route_list(App)).clone()
 }
 
 /// `GET /healthz`: 200 `{"status":"ok"}` when the database answers, else 503.

@@ -14,21 +14,12 @@ use tower::ServiceExt;
 struct TestApp {
     state: AppState,
     _dir: tempfile::TempDir,
-    _turn: tokio::sync::MutexGuard<'static, ()>,
 }
-
-/// The tests of this file take turns. Each runs its own Tokio runtime, and
-/// Leptos' rendering keeps process-wide state (its task spawner, its
-/// reactive owners); rendering pages on several runtimes at once
-/// occasionally left one test waiting forever (1 run in 25), which a
-/// server, with its one runtime, never does.
-static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 impl TestApp {
     /// A router on a fresh database (SQLite, or PostgreSQL when the tests
     /// are given one), serving a site root with one file.
     async fn new() -> Self {
-        let turn = ONE_AT_A_TIME.lock().await;
         let dir = tempfile::tempdir().unwrap();
         let site = dir.path().join("site");
         std::fs::create_dir_all(site.join("pkg")).unwrap();
@@ -46,7 +37,7 @@ impl TestApp {
         .unwrap();
         let db = Db::connect(config.database_url.as_deref()).await.unwrap();
         let state = AppState::new(config.leptos_options, db, common::secrets());
-        Self { state, _dir: dir, _turn: turn }
+        Self { state, _dir: dir }
     }
 
     async fn get(&self, uri: &str) -> (StatusCode, axum::http::HeaderMap, String) {
