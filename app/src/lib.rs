@@ -5,15 +5,18 @@
 //! A guided tour:
 //! - [`shell`] is the HTML document around every page; [`App`] is the router.
 //! - `pages` holds one module per page, `components` the widgets they share.
-//! - `server` (only with `ssr`) holds the application state and the database.
+//! - `server_fns` holds the server functions the pages call (one module per
+//!   page area): each parses its form, calls the service and maps the answer.
+//! - `server` (only with `ssr`) holds the application state, the service and
+//!   the database.
 
-pub mod api;
 pub mod components;
 pub mod domain;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod server_fns;
 
 use leptos::prelude::*;
 use leptos_meta::{Meta, MetaTags, Stylesheet, Title, provide_meta_context};
@@ -69,7 +72,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    api::flash::provide_for_page();
+    server_fns::flash::provide_for_page();
 
     // Effects run only in the browser, so this flips once the WebAssembly has
     // taken over the server-rendered page. Tests and styles key off it.

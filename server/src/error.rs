@@ -177,8 +177,9 @@ impl ApiError {
     /// The answer of a server function refused before it ran, in the shape
     /// its form reads (`FormError::Failed`).
     pub fn into_form_response(self) -> Response {
-        let body = serde_json::to_string(&app::api::FormError::Failed(self.message_for_people()))
-            .unwrap_or_default();
+        let body =
+            serde_json::to_string(&app::server_fns::FormError::Failed(self.message_for_people()))
+                .unwrap_or_default();
         let mut response =
             (self.status(), [(header::CONTENT_TYPE, "application/json")], body).into_response();
         self.add_headers(response.headers_mut());

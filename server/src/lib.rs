@@ -2,10 +2,10 @@
 //! Leptos pages, server functions, `/healthz`, the built site's static
 //! files) and the process lifecycle (start-up, graceful shutdown).
 
-pub mod api;
 pub mod config;
 pub mod error;
 pub mod protect;
+pub mod rest;
 pub mod site;
 pub mod telemetry;
 
@@ -63,7 +63,7 @@ pub fn routes(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/metrics", get(telemetry::render))
-        .nest("/api/v1", api::routes())
+        .nest("/api/v1", rest::routes())
         .leptos_routes_with_context(
             &state,
             routes,

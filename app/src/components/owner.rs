@@ -6,9 +6,9 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use stylers_macro::style;
 
-use crate::api::action_error;
-use crate::api::owner::ClaimRestaurant;
 use crate::components::form::{Field, FormProblem};
+use crate::server_fns::action_error;
+use crate::server_fns::owner::ClaimRestaurant;
 
 /// The links between the owner's pages of one restaurant.
 #[component]

@@ -8,13 +8,15 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::api::action_error;
-use crate::api::manage::{ChangeStatus, DayReservation, MoveBooking, OwnerDay, get_owner_day};
-use crate::api::owner::ClaimRestaurant;
 use crate::components::form::FormProblem;
 use crate::components::owner::{ClaimForm, OwnerNav};
 use crate::components::page::loaded_page;
 use crate::model::{DayExplanation, Table, people};
+use crate::server_fns::action_error;
+use crate::server_fns::manage::{
+    ChangeStatus, DayReservation, MoveBooking, OwnerDay, get_owner_day,
+};
+use crate::server_fns::owner::ClaimRestaurant;
 
 /// `/restaurants/:id/day?date=YYYY-MM-DD&party_size=N`
 #[component]

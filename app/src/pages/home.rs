@@ -6,7 +6,7 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 use stylers_macro::style;
 
-use crate::api::search_restaurants;
+use crate::server_fns::search_restaurants;
 
 #[component]
 pub fn HomePage() -> impl IntoView {

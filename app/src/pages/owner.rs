@@ -5,15 +5,15 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::manage::{EditTable, RetireTable, WEEKDAYS};
-use crate::api::owner::{
-    AddTable, ClaimRestaurant, CreateRestaurant, OwnerTables, ReplaceOwnerKey, get_owner_tables,
-};
-use crate::api::{FormError, action_error};
 use crate::components::form::{Field, FormProblem};
 use crate::components::owner::{ClaimForm, OwnerNav};
 use crate::components::page::loaded_page;
 use crate::model::Table;
+use crate::server_fns::manage::{EditTable, RetireTable, WEEKDAYS};
+use crate::server_fns::owner::{
+    AddTable, ClaimRestaurant, CreateRestaurant, OwnerTables, ReplaceOwnerKey, get_owner_tables,
+};
+use crate::server_fns::{FormError, action_error};
 
 /// Time zones offered as suggestions; any IANA name is accepted.
 const COMMON_ZONES: &[&str] = &[

@@ -6,13 +6,13 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::action_error;
-use crate::api::reservations::{
+use crate::components::form::{Field, FormProblem};
+use crate::model::people;
+use crate::server_fns::action_error;
+use crate::server_fns::reservations::{
     CancelMyReservation, FindReservation, MyReservation, get_my_reservation, long_when,
     my_reservations,
 };
-use crate::components::form::{Field, FormProblem};
-use crate::model::people;
 
 /// `/reservations/:id`: the reservation, its code, and a way to cancel it.
 #[component]

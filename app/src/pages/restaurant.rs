@@ -7,10 +7,10 @@ use leptos_router::components::Form;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use stylers_macro::style;
 
-use crate::api::{DayView, restaurant_day};
 use crate::components::page::loaded_page;
 use crate::components::slots::{AllSlotsList, AvailableSlotsList};
 use crate::model::people;
+use crate::server_fns::{DayView, restaurant_day};
 
 #[component]
 pub fn RestaurantPage() -> impl IntoView {

@@ -6,13 +6,13 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::action_error;
-use crate::api::manage::{DURATION_ROWS, SaveRules, WEEKDAYS, day_hours};
-use crate::api::owner::{ClaimRestaurant, OwnerTables, get_owner_tables};
 use crate::components::form::{Field, FormProblem, TextArea};
 use crate::components::owner::{ClaimForm, OwnerNav};
 use crate::components::page::loaded_page;
 use crate::model::Restaurant;
+use crate::server_fns::action_error;
+use crate::server_fns::manage::{DURATION_ROWS, SaveRules, WEEKDAYS, day_hours};
+use crate::server_fns::owner::{ClaimRestaurant, OwnerTables, get_owner_tables};
 
 /// `/restaurants/:id/rules`
 #[component]

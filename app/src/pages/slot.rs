@@ -6,11 +6,11 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::api::reservations::{Reserve, SlotDetails, get_slot};
-use crate::api::{FormError, action_error};
 use crate::components::form::{Field, FormProblem, TextArea};
 use crate::components::page::loaded_page;
 use crate::model::people;
+use crate::server_fns::reservations::{Reserve, SlotDetails, get_slot};
+use crate::server_fns::{FormError, action_error};
 
 #[component]
 pub fn SlotPage() -> impl IntoView {

@@ -166,10 +166,13 @@ impl Limiters {
                 .build(),
             booking: keyed(settings.booking),
             new_restaurant: keyed(settings.new_restaurant),
-            booking_paths: vec!["/api/v1/reservations", app::api::reservations::Reserve::PATH],
+            booking_paths: vec![
+                "/api/v1/reservations",
+                app::server_fns::reservations::Reserve::PATH,
+            ],
             new_restaurant_paths: vec![
                 "/api/v1/restaurants",
-                app::api::owner::CreateRestaurant::PATH,
+                app::server_fns::owner::CreateRestaurant::PATH,
             ],
         }
     }

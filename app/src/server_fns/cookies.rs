@@ -6,7 +6,7 @@
 //!   diner can come back to them.
 //!
 //! - `covers_form`: a refused form's answer on its way back to the page,
-//!   signed (see `api::flash`).
+//!   signed (see `server_fns::flash`).
 //!
 //! All are HttpOnly: page scripts never see the secrets. When people reach
 //! Covers over https they are also `Secure` and named with the `__Host-`

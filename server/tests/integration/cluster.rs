@@ -5,7 +5,7 @@
 //! The PostgreSQL tests need a server: the test command starts one and runs
 //! them (`COVERS_TEST_POSTGRES=… cargo test -p server -- --include-ignored`).
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

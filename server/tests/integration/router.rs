@@ -2,7 +2,7 @@
 //! server-rendered pages, static files and errors. The tests run on a
 //! multi-threaded runtime, as `covers` itself does.
 
-mod common;
+use crate::common;
 
 use app::server::{AppState, Db};
 use axum::body::Body;

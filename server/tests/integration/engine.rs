@@ -4,7 +4,7 @@
 //! evening of concurrent bookings, and a property test that listing and
 //! booking always agree.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

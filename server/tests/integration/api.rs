@@ -1,7 +1,7 @@
 //! The JSON API through the router: every endpoint, its statuses and its
 //! error bodies, and that refused requests write nothing.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

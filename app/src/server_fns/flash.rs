@@ -24,7 +24,7 @@ mod ssr {
     use leptos::prelude::use_context;
 
     use super::FormFlash;
-    use crate::api::{FormError, cookies};
+    use crate::server_fns::{FormError, cookies};
 
     const COOKIE: &str = "covers_form";
     const PURPOSE: &str = "form refusal";

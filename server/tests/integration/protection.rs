@@ -3,14 +3,14 @@
 //! addresses, security headers and cookies, foreign origins, limits and
 //! lockouts, and bad input refused cleanly.
 
-mod common;
+use crate::common;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::api::reservations::Reserve;
 use app::server::AppState;
+use app::server_fns::reservations::Reserve;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::ConnectInfo;

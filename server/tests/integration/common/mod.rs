@@ -1,6 +1,7 @@
 //! Shared fixtures: a fresh SQLite file per test and a clock fixed in time.
 #![allow(dead_code)]
 
+pub mod cluster;
 pub mod load;
 
 use std::sync::Arc;

@@ -1,49 +1,24 @@
 //! PostgreSQL stopped and started again under load: the instances answer
 //! 503 with `Retry-After` while it is down, never hang or crash, and
-//! recover by themselves. Alone in its test binary, since it stops the
-//! cluster that other tests use.
-//!
-//! Needs the cluster the test command starts (`COVERS_TEST_POSTGRES`,
-//! `COVERS_PG_BIN`, `COVERS_PG_DIR`, `COVERS_PG_OPTIONS`).
+//! recover by themselves. The test stops a cluster of its own, so the
+//! other tests' database stays up; it needs PostgreSQL's binaries
+//! (`COVERS_PG_BIN`, which the test command sets).
 
-mod common;
+use crate::common;
 
-use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use common::cluster::Cluster;
 use common::load::{Instance, busy_restaurant, evening_date};
 use serde_json::json;
-
-fn env(name: &str) -> String {
-    std::env::var(name)
-        .unwrap_or_else(|_| panic!("this test needs {name} (scripts/test.sh sets it)"))
-}
-
-/// Runs `pg_ctl` on the test cluster, as its owner.
-fn pg_ctl(args: &[&str]) {
-    let pg_ctl = format!("{}/pg_ctl", env("COVERS_PG_BIN"));
-    let data = format!("{}/data", env("COVERS_PG_DIR"));
-    let mut command = if running_as_root() {
-        let mut c = Command::new("runuser");
-        c.args(["-u", "postgres", "--", &pg_ctl]);
-        c
-    } else {
-        Command::new(&pg_ctl)
-    };
-    let status = command.args(["-D", &data, "-w"]).args(args).status().unwrap();
-    assert!(status.success(), "pg_ctl {args:?} failed");
-}
-
-fn running_as_root() -> bool {
-    Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0\n"))
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 #[ignore = "needs PostgreSQL; scripts/test.sh runs it"]
 async fn instances_answer_503_while_postgres_is_down_and_recover_by_themselves() {
-    let url = common::fresh_postgres_database(&env("COVERS_TEST_POSTGRES")).await;
+    let cluster = Cluster::start();
+    let url = common::fresh_postgres_database(&cluster.url).await;
     let dir = tempfile::tempdir().unwrap();
     let a = Instance::start(&url, dir.path(), "a").await;
     let b = Instance::start(&url, dir.path(), "b").await;
@@ -79,7 +54,7 @@ async fn instances_answer_503_while_postgres_is_down_and_recover_by_themselves()
     };
     tokio::time::sleep(Duration::from_millis(300)).await;
 
-    pg_ctl(&["-m", "fast", "stop"]);
+    cluster.stop();
     tokio::time::sleep(Duration::from_secs(1)).await;
     for instance in [&a, &b] {
         let health = reqwest::get(format!("{}/healthz", instance.base)).await.unwrap();
@@ -87,8 +62,7 @@ async fn instances_answer_503_while_postgres_is_down_and_recover_by_themselves()
         assert!(health.headers().contains_key("retry-after"));
     }
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let log = format!("{}/server.log", env("COVERS_PG_DIR"));
-    pg_ctl(&["-l", &log, "-o", &env("COVERS_PG_OPTIONS"), "start"]);
+    cluster.start_again();
 
     for instance in [&a, &b] {
         assert!(instance.wait_healthy(Duration::from_secs(30)).await, "recovered by itself");

@@ -1,7 +1,7 @@
 //! The service against a real SQLite file: set-up, slots, booking,
 //! cancelling, privacy, and the database's own double-booking guard.
 
-mod common;
+use crate::common;
 
 use app::model::{NewReservation, NewRestaurant, NewTable, Status, TableChanges};
 use app::server::ServiceError;
