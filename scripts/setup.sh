@@ -6,7 +6,8 @@
 #   scripts/setup.sh            what building and running the app needs
 #   scripts/setup.sh --tests    … and what the tests need (Chromium, Playwright,
 #                               PostgreSQL, Schemathesis)
-#   scripts/setup.sh --dev      … and cargo-leptos for `cargo leptos watch` (slow: 20–40 min)
+#   scripts/setup.sh --dev      … and what the development loop (scripts/dev.sh)
+#                               needs: inotify-tools, to watch for saved files
 #
 # COVERS_WASM_VIA=debian skips `rustup target add` and builds the front end
 # with Debian's rustc-web, as on machines that cannot reach rustup's servers.
@@ -54,6 +55,7 @@ if [ $want_tests = 1 ]; then
   # throwaway clusters of the tests; no cluster of the package is used.
   compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || sys_pkgs+=(postgresql)
 fi
+[ $want_dev = 1 ] && sys_pkgs+=(inotify-tools)
 apt_install "${sys_pkgs[@]}"
 
 step "Rust target wasm32-unknown-unknown"
@@ -140,17 +142,6 @@ if [ $want_tests = 1 ]; then
     rm -rf "$venv"
     python3 -m venv "$venv"
     "$venv/bin/pip" install -q --disable-pip-version-check "schemathesis==$schemathesis_version"
-  fi
-fi
-
-if [ $want_dev = 1 ]; then
-  step "cargo-leptos (for the development loop; slow the first time)"
-  if cargo leptos --version >/dev/null 2>&1; then
-    log "$(cargo leptos --version) already installed"
-  else
-    tc=$(wasm_toolchain)
-    cargo "+$tc" install cargo-leptos --version 0.3.11 --locked --features no_downloads \
-      || cargo "+$tc" install cargo-leptos --version 0.3.11 --features no_downloads
   fi
 fi
 
