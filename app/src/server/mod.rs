@@ -1,5 +1,6 @@
 //! The server side of the application (feature `ssr`): the state every
-//! request shares, the database, and the service that owns every write.
+//! request shares, the database, the service (one module per capability)
+//! and the store (all SQL, and the one write path).
 
 pub mod db;
 pub mod demo;
@@ -8,6 +9,7 @@ pub mod guesses;
 pub mod page_policy;
 pub mod secrets;
 pub mod service;
+pub mod store;
 
 use std::sync::Arc;
 

@@ -1,8 +1,10 @@
 //! The restaurant's owner key after creation: rotating it, and bringing the
 //! hashes stored before secrets were keyed up to the keyed form.
 
-use super::{Result, Service, authorize_owner, load_restaurant};
+use super::auth::authorize_owner;
+use super::{Result, Service};
 use crate::server::secrets;
+use crate::server::store::{self, Scope, Turn, restaurants};
 
 /// The columns that hold a hashed secret, by table and primary key.
 const HASHED: [(&str, &str, &str); 4] = [
@@ -16,20 +18,24 @@ impl Service {
     /// Replaces a restaurant's owner key with a new one (owner only) and
     /// answers it, shown once: the old key stops working at once.
     pub async fn rotate_owner_key(&self, id: &str, owner_key: Option<&str>) -> Result<String> {
+        let asked = (id.to_owned(), owner_key.map(str::to_owned));
+        self.write(asked, Self::rotate_owner_key_in).await
+    }
+
+    async fn rotate_owner_key_in(
+        self,
+        turn: Turn,
+        (id, owner_key): (String, Option<String>),
+    ) -> Result<String> {
         let new_key = secrets::new_owner_key();
-        let mut writer = self.db.write_connection().await?;
-        let mut tx = self.db.begin(&mut writer).await?;
-        self.lock_restaurant(&mut tx, id).await?;
-        let current = load_restaurant(&mut tx, id).await?;
-        authorize_owner(&self.secrets, &mut tx, &current, owner_key).await?;
-        sqlx::query("UPDATE restaurants SET owner_key_hash = $1, updated_at = $2 WHERE id = $3")
-            .bind(self.secrets.hash(&new_key))
-            .bind(self.now().timestamp())
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        let mut writer = store::writer(&self.db, turn).await?;
+        let mut tx = store::begin(&self.db, &mut writer, Scope::Restaurant(&id)).await?;
+        let current = restaurants::load(&mut tx, &id).await?;
+        authorize_owner(&self.secrets, &mut tx, &current, owner_key.as_deref()).await?;
+        let now = self.now().timestamp();
+        restaurants::set_owner_key_hash(&mut tx, &id, &self.secrets.hash(&new_key), now).await?;
         tx.commit().await?;
-        self.plans.invalidate(id);
+        self.plans.forget(&id);
         tracing::info!(restaurant = %id, "owner key rotated");
         Ok(new_key)
     }
@@ -38,9 +44,13 @@ impl Service {
     /// SHA-256) into the keyed form, which needs no secret to compute; run
     /// at start. Answers how many were rewritten.
     pub async fn upgrade_stored_secrets(&self) -> Result<u64> {
+        self.write((), Self::upgrade_stored_secrets_in).await
+    }
+
+    async fn upgrade_stored_secrets_in(self, turn: Turn, (): ()) -> Result<u64> {
         let mut upgraded = 0;
-        let mut writer = self.db.write_connection().await?;
-        let mut tx = self.db.begin(&mut writer).await?;
+        let mut writer = store::writer(&self.db, turn).await?;
+        let mut tx = store::begin(&self.db, &mut writer, Scope::Unshared).await?;
         for (table, key, column) in HASHED {
             let rows: Vec<(String, String)> = sqlx::query_as(&format!(
                 "SELECT {key}, {column} FROM {table} WHERE {column} NOT LIKE 'hmac:%'"
@@ -59,7 +69,7 @@ impl Service {
         }
         tx.commit().await?;
         if upgraded > 0 {
-            self.plans.invalidate_all();
+            self.plans.forget_all();
             tracing::info!(hashes = upgraded, "stored secrets rewritten as keyed hashes");
         }
         Ok(upgraded)

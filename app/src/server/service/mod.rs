@@ -1,0 +1,126 @@
+//! The service: every operation of Covers, one module per capability. REST
+//! handlers and server functions are thin callers of these methods.
+//!
+//! - `restaurants`, `tables`: a restaurant's set-up (owner).
+//! - `availability`: the slots of a day, and why each is bookable or not.
+//! - `booking`: a diner's booking, `idempotency` its retries.
+//! - `lifecycle`: reading, cancelling and changing the status of a
+//!   reservation, and its history; `moves`: the owner moving one.
+//! - `day`: the owner's day. `auth`: who may see or change what.
+//! - `cache`: restaurants and their tables kept in memory, checked against
+//!   the stored revision. `keys`: the owner key after creation.
+//!
+//! Every read and write is in `super::store`; every write takes its one
+//! write path (see `store::write`). Booking decides the tables with the same
+//! predicate the slot lists use, and the schema refuses any overlapping hold
+//! whatever code path writes it.
+
+mod auth;
+mod availability;
+mod booking;
+mod cache;
+mod day;
+mod idempotency;
+mod keys;
+mod lifecycle;
+mod moves;
+mod restaurants;
+mod tables;
+
+use std::future::Future;
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::db::Db;
+use super::error::{FieldErrors, ServiceError};
+use super::secrets::Secrets;
+use super::store::{self, Turn};
+use crate::domain::TimeZone;
+
+pub use auth::Caller;
+
+type Result<T, E = ServiceError> = std::result::Result<T, E>;
+
+/// The current instant; replaceable in tests.
+pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+#[derive(Clone)]
+pub struct Service {
+    db: Db,
+    clock: Clock,
+    /// Restaurants with their rules parsed and their tables (see `cache`).
+    plans: cache::Plans,
+    /// The server's key: secrets are stored as keyed hashes.
+    secrets: Secrets,
+}
+
+impl std::fmt::Debug for Service {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Service").field("db", &self.db).finish_non_exhaustive()
+    }
+}
+
+impl Service {
+    pub fn new(db: Db, secrets: Secrets) -> Self {
+        Self { db, clock: Arc::new(Utc::now), plans: cache::Plans::new(), secrets }
+    }
+
+    /// The same service with another clock (tests travel in time with it).
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    pub fn secrets(&self) -> &Secrets {
+        &self.secrets
+    }
+
+    fn now(&self) -> DateTime<Utc> {
+        (self.clock)()
+    }
+
+    /// Today's date in a time zone, by the service's clock.
+    pub fn today_in(&self, tz: TimeZone) -> NaiveDate {
+        self.now().with_timezone(&tz.0).date_naive()
+    }
+
+    /// Runs `attempt` with `input` on the write path (`store::write`): each
+    /// attempt gets its own copy of the service and of the input.
+    async fn write<I, T, F, Fut>(&self, input: I, attempt: F) -> Result<T>
+    where
+        I: Clone + Send + Sync + 'static,
+        T: Send + 'static,
+        F: Fn(Service, Turn, I) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<T>> + Send,
+    {
+        let service = self.clone();
+        store::write(&self.db, move |turn| attempt(service.clone(), turn, input.clone())).await
+    }
+}
+
+/// Reads an optional text field: trimmed, and absent when blank.
+fn optional_text(value: Option<&String>) -> Option<&str> {
+    value.map(|v| v.trim()).filter(|v| !v.is_empty())
+}
+
+/// Checks an optional whole number against a range; records a message if out.
+fn bounded(
+    errors: &mut FieldErrors,
+    field: &str,
+    value: Option<i64>,
+    min: i64,
+    max: i64,
+) -> Option<i64> {
+    let value = value?;
+    if (min..=max).contains(&value) {
+        Some(value)
+    } else {
+        errors.add(field, format!("must be between {min} and {max}"));
+        None
+    }
+}
