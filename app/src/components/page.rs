@@ -7,10 +7,11 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::pages::not_found::NotFound;
+use crate::server_fns::LoadError;
 
 /// The page `render` makes of `data` once it has loaded.
 pub fn loaded_page<T, V>(
-    data: Resource<Result<Option<T>, ServerFnError>>,
+    data: Resource<Result<Option<T>, LoadError>>,
     render: impl Fn(T) -> V + Clone + Send + Sync + 'static,
 ) -> impl IntoView
 where
@@ -30,14 +31,27 @@ where
                     match data.await {
                         Ok(Some(data)) => render(data).into_any(),
                         Ok(None) => view! { <NotFound /> }.into_any(),
-                        Err(_) => {
-                            view! { <p class="form-problem">"This page could not be loaded. Please try again."</p> }
-                                .into_any()
-                        }
+                        Err(error) => load_failed(&error).into_any(),
                     }
                 })
             }}
         </Transition>
         </div>
     }
+}
+
+/// What a page shows when its data could not be loaded, answered with the
+/// error's status (503 with `Retry-After` while the database is unreachable).
+pub fn load_failed(error: &LoadError) -> impl IntoView + use<> {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        use axum::http::{HeaderValue, StatusCode, header};
+        let status =
+            StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        response.set_status(status);
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response.insert_header(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        }
+    }
+    view! { <p class="form-problem" role="alert">{error.to_string()}</p> }
 }

@@ -15,5 +15,5 @@ pub use engine::{
 pub use hours::{OpeningHours, Period, PeriodSpec, Slot, service_day, slot_grid};
 pub use values::{
     DinerName, Email, Notes, ParseError, PartySize, Phone, RestaurantName, Seats, TableLabel,
-    TimeZone,
+    TimeZone, capitalize,
 };

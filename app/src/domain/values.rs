@@ -340,6 +340,12 @@ impl<'de> Deserialize<'de> for TimeZone {
     }
 }
 
+/// A sentence's first letter in capitals: "That table…" from "that table…".
+pub fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

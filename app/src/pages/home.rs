@@ -6,6 +6,7 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 use stylers_macro::style;
 
+use crate::components::page::load_failed;
 use crate::server_fns::search_restaurants;
 
 #[component]
@@ -102,10 +103,7 @@ pub fn HomePage() -> impl IntoView {
                         }
                         .into_any()
                     }
-                    Err(_) => {
-                        view! { <p class="field-error">"The restaurants could not be loaded. Please try again."</p> }
-                            .into_any()
-                    }
+                    Err(error) => load_failed(&error).into_any(),
                 }
             })}
         </Transition>

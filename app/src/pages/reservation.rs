@@ -7,6 +7,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::components::form::{Field, FormProblem};
+use crate::components::page::load_failed;
 use crate::model::people;
 use crate::server_fns::action_error;
 use crate::server_fns::reservations::{
@@ -39,10 +40,7 @@ pub fn ReservationPage() -> impl IntoView {
                         }
                             .into_any()
                     }
-                    Err(_) => {
-                        view! { <p class="form-problem">"This page could not be loaded. Please try again."</p> }
-                            .into_any()
-                    }
+                    Err(error) => load_failed(&error).into_any(),
                 }
             })}
         </Transition>
@@ -156,10 +154,7 @@ pub fn MyReservationsPage() -> impl IntoView {
                         }
                             .into_any()
                     }
-                    Err(_) => {
-                        view! { <p class="form-problem">"Your reservations could not be loaded. Please try again."</p> }
-                            .into_any()
-                    }
+                    Err(error) => load_failed(&error).into_any(),
                 }
             })}
         </Transition>

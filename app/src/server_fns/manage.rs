@@ -7,9 +7,11 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::FormResult;
+#[cfg(feature = "ssr")]
+use super::refusals::{Wording, as_form_fields};
 #[cfg(feature = "ssr")]
 use super::{FormError, cookies, failed, form_service, refuse, service};
+use super::{FormResult, LoadError};
 use crate::model::{DayExplanation, HistoryEntry, Reservation, Restaurant};
 
 /// The weekdays as the rules form names them.
@@ -84,7 +86,6 @@ pub struct DayReservation {
 pub async fn save_rules(restaurant_id: String, rules: BTreeMap<String, String>) -> FormResult {
     use crate::domain::DurationRule;
     use crate::model::NewRestaurant;
-    use crate::server::ServiceError;
 
     let text = |name: &str| rules.get(name).map(|v| v.trim()).unwrap_or_default().to_string();
     let mut fields = BTreeMap::new();
@@ -156,20 +157,15 @@ pub async fn save_rules(restaurant_id: String, rules: BTreeMap<String, String>) 
         return refuse(FormError::Invalid { fields, values });
     }
     let key = cookies::owner_key(&restaurant_id);
+    let wording = Wording {
+        not_allowed: "Only the restaurant's owner can change its rules.",
+        gone: Some("This restaurant no longer exists."),
+        failed: "The rules could not be saved. Please try again.",
+        one_line: None,
+    };
     match form_service()?.update_restaurant(&restaurant_id, key.as_deref(), input).await {
         Ok(_) => Ok(None),
-        Err(ServiceError::Invalid(mut errors)) => {
-            if let Some(message) = errors.0.remove("opening_hours") {
-                errors.0.insert("hours".into(), message);
-            }
-            refuse(FormError::Invalid { fields: errors.0, values })
-        }
-        Err(ServiceError::Unauthorized | ServiceError::Forbidden) => {
-            refuse(FormError::Refused("Only the restaurant's owner can change its rules.".into()))
-        }
-        Err(_) => {
-            refuse(FormError::Failed("The rules could not be saved. Please try again.".into()))
-        }
+        Err(err) => wording.refuse(as_form_fields(err), values),
     }
 }
 
@@ -181,7 +177,6 @@ pub async fn edit_table(
     table: BTreeMap<String, String>,
 ) -> FormResult {
     use crate::model::TableChanges;
-    use crate::server::ServiceError;
 
     let text = |name: &str| table.get(name).map(|v| v.trim().to_string());
     let mut fields = BTreeMap::new();
@@ -206,38 +201,32 @@ pub async fn edit_table(
         return refuse(FormError::Invalid { fields, values });
     }
     let key = cookies::owner_key(&restaurant_id);
+    let wording = Wording {
+        not_allowed: "Only the restaurant's owner can change its tables.",
+        gone: Some("That table no longer exists."),
+        failed: "The table could not be changed. Please try again.",
+        one_line: None,
+    };
     match form_service()?.update_table(&restaurant_id, &table_id, key.as_deref(), changes).await {
         Ok(_) => Ok(None),
-        Err(ServiceError::Invalid(errors)) => {
-            refuse(FormError::Invalid { fields: errors.0, values })
-        }
-        Err(ServiceError::Unauthorized | ServiceError::Forbidden) => {
-            refuse(FormError::Refused("Only the restaurant's owner can change its tables.".into()))
-        }
-        Err(ServiceError::NotFound(_)) => {
-            refuse(FormError::Refused("That table no longer exists.".into()))
-        }
-        Err(_) => {
-            refuse(FormError::Failed("The table could not be changed. Please try again.".into()))
-        }
+        Err(err) => wording.refuse(err, values),
     }
 }
 
 /// Stops offering a table; reservations that have it keep it.
 #[server]
 pub async fn retire_table(restaurant_id: String, table_id: String) -> FormResult {
-    use crate::server::ServiceError;
-
     let key = cookies::owner_key(&restaurant_id);
+    // A table removed already (in another tab, say) is done.
+    let wording = Wording {
+        not_allowed: "Only the restaurant's owner can remove tables.",
+        gone: None,
+        failed: "The table could not be removed. Please try again.",
+        one_line: None,
+    };
     match form_service()?.remove_table(&restaurant_id, &table_id, key.as_deref()).await {
         Ok(()) => Ok(None),
-        Err(ServiceError::Unauthorized | ServiceError::Forbidden) => {
-            refuse(FormError::Refused("Only the restaurant's owner can remove tables.".into()))
-        }
-        Err(ServiceError::NotFound(_)) => Ok(None),
-        Err(_) => {
-            refuse(FormError::Failed("The table could not be removed. Please try again.".into()))
-        }
+        Err(err) => wording.refuse(err, BTreeMap::new()),
     }
 }
 
@@ -249,7 +238,7 @@ pub async fn get_owner_day(
     id: String,
     date: String,
     party_size: String,
-) -> Result<Option<OwnerDay>, ServerFnError> {
+) -> Result<Option<OwnerDay>, LoadError> {
     use crate::domain::{PartySize, TimeZone};
     use crate::server::ServiceError;
 
@@ -259,7 +248,7 @@ pub async fn get_owner_day(
     else {
         return Ok(None);
     };
-    let tz = TimeZone::parse(&restaurant.timezone).map_err(|e| ServerFnError::new(e.0))?;
+    let tz = TimeZone::parse(&restaurant.timezone).map_err(|_| LoadError::Failed)?;
     let today = service.today_in(tz).format("%Y-%m-%d").to_string();
     let party = PartySize::parse(&party_size).map(|p| p.get()).unwrap_or(2);
     let mut day = OwnerDay {
@@ -304,22 +293,19 @@ pub async fn change_status(
     status: String,
 ) -> FormResult {
     use crate::model::StatusChange;
-    use crate::server::ServiceError;
 
     let key = cookies::owner_key(&restaurant_id);
     let change = StatusChange { status: Some(status), reason: None };
+    // A reservation is "not found" for anyone but its restaurant's owner.
+    let wording = Wording {
+        not_allowed: "Only the restaurant's owner can change reservations.",
+        gone: Some("Only the restaurant's owner can change reservations."),
+        failed: "The reservation could not be changed. Please try again.",
+        one_line: Some("Not changed"),
+    };
     match form_service()?.set_status(&reservation_id, key.as_deref(), change).await {
         Ok(_) => Ok(None),
-        Err(ServiceError::InvalidTransition(message))
-        | Err(ServiceError::SlotUnavailable { message, .. }) => {
-            refuse(FormError::Refused(format!("Not changed: {message}.")))
-        }
-        Err(ServiceError::Unauthorized | ServiceError::NotFound(_)) => refuse(FormError::Refused(
-            "Only the restaurant's owner can change reservations.".into(),
-        )),
-        Err(_) => refuse(FormError::Failed(
-            "The reservation could not be changed. Please try again.".into(),
-        )),
+        Err(err) => wording.refuse(err, BTreeMap::new()),
     }
 }
 
@@ -337,7 +323,6 @@ pub async fn move_booking(
     tables: Option<BTreeMap<String, String>>,
 ) -> FormResult {
     use crate::model::ReservationChanges;
-    use crate::server::ServiceError;
 
     let party = match party_size.trim().parse::<i64>() {
         Ok(n) => Some(n),
@@ -358,21 +343,15 @@ pub async fn move_booking(
         table_ids: (!table_ids.is_empty()).then_some(table_ids),
     };
     let key = cookies::owner_key(&restaurant_id);
+    // A reservation is "not found" for anyone but its restaurant's owner.
+    let wording = Wording {
+        not_allowed: "Only the restaurant's owner can move reservations.",
+        gone: Some("Only the restaurant's owner can move reservations."),
+        failed: "The reservation could not be moved. Please try again.",
+        one_line: Some("Not moved"),
+    };
     match form_service()?.move_reservation(&reservation_id, key.as_deref(), changes).await {
         Ok(_) => Ok(None),
-        Err(ServiceError::Invalid(fields)) => {
-            let reasons: Vec<String> = fields.0.values().cloned().collect();
-            refuse(FormError::Refused(format!("Not moved: {}.", reasons.join("; "))))
-        }
-        Err(ServiceError::InvalidTransition(message))
-        | Err(ServiceError::SlotUnavailable { message, .. }) => {
-            refuse(FormError::Refused(format!("Not moved: {message}.")))
-        }
-        Err(ServiceError::Unauthorized | ServiceError::NotFound(_)) => {
-            refuse(FormError::Refused("Only the restaurant's owner can move reservations.".into()))
-        }
-        Err(_) => refuse(FormError::Failed(
-            "The reservation could not be moved. Please try again.".into(),
-        )),
+        Err(err) => wording.refuse(err, BTreeMap::new()),
     }
 }

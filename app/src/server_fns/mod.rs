@@ -7,6 +7,9 @@ pub mod owner;
 pub mod reservations;
 
 #[cfg(feature = "ssr")]
+pub(crate) mod refusals;
+
+#[cfg(feature = "ssr")]
 pub(crate) mod cookies;
 
 use std::collections::BTreeMap;
@@ -35,6 +38,50 @@ pub enum FormError {
     /// The server could not do it; nothing was changed.
     #[error("{0}")]
     Failed(String),
+}
+
+/// Why a page's data could not be loaded. The page says so, and answers
+/// with the matching status: 503 (and `Retry-After`) while the database is
+/// unreachable, 500 otherwise. A missing restaurant or reservation is not an
+/// error: loaders answer `Ok(None)` and the page is a 404.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum LoadError {
+    #[error("Covers cannot reach its database just now. Please try again in a moment.")]
+    Unavailable,
+    #[error("This page could not be loaded. Please try again.")]
+    Failed,
+}
+
+impl FromServerFnError for LoadError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(_: ServerFnErrorErr) -> Self {
+        LoadError::Failed
+    }
+}
+
+impl LoadError {
+    /// The HTTP status of a page that could not load its data.
+    pub fn status(&self) -> u16 {
+        match self {
+            LoadError::Unavailable => 503,
+            LoadError::Failed => 500,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::server::ServiceError> for LoadError {
+    fn from(err: crate::server::ServiceError) -> Self {
+        use crate::server::ServiceError;
+        match err {
+            ServiceError::Unavailable | ServiceError::Retry => LoadError::Unavailable,
+            other => {
+                tracing::error!(error = %other, "a page's data could not be loaded");
+                LoadError::Failed
+            }
+        }
+    }
 }
 
 /// Another start time offered when a slot is taken.
@@ -181,10 +228,8 @@ fn client() -> std::net::IpAddr {
 
 /// The service, for server functions that load a page's data.
 #[cfg(feature = "ssr")]
-pub(crate) fn service() -> Result<crate::server::Service, ServerFnError> {
-    use_context::<crate::server::AppState>()
-        .map(|s| s.service)
-        .ok_or_else(|| ServerFnError::new("application state missing"))
+pub(crate) fn service() -> Result<crate::server::Service, LoadError> {
+    use_context::<crate::server::AppState>().map(|s| s.service).ok_or(LoadError::Failed)
 }
 
 /// The service, for server functions behind a form.
@@ -193,14 +238,15 @@ pub(crate) fn form_service() -> Result<crate::server::Service, FormError> {
     service().map_err(|_| FormError::Failed("The server is not ready. Please try again.".into()))
 }
 
+/// A page loader's answer to a service error (see [`LoadError`]).
 #[cfg(feature = "ssr")]
-pub(crate) fn failed(err: crate::server::ServiceError) -> ServerFnError {
-    ServerFnError::new(err.to_string())
+pub(crate) fn failed(err: crate::server::ServiceError) -> LoadError {
+    LoadError::from(err)
 }
 
 /// Restaurants whose name or city contains `q` (all when empty), by name.
 #[server]
-pub async fn search_restaurants(q: String) -> Result<Vec<Restaurant>, ServerFnError> {
+pub async fn search_restaurants(q: String) -> Result<Vec<Restaurant>, LoadError> {
     let service = service()?;
     let page = service.list_restaurants(Some(&q), None, 1, 100).await.map_err(failed)?;
     Ok(page.items)
@@ -212,7 +258,7 @@ pub async fn restaurant_day(
     id: String,
     date: String,
     party_size: String,
-) -> Result<Option<DayView>, ServerFnError> {
+) -> Result<Option<DayView>, LoadError> {
     use crate::domain::{PartySize, TimeZone};
     use crate::server::ServiceError;
 
@@ -222,7 +268,7 @@ pub async fn restaurant_day(
         Err(ServiceError::NotFound(_)) => return Ok(None),
         Err(e) => return Err(failed(e)),
     };
-    let tz = TimeZone::parse(&restaurant.timezone).map_err(|e| ServerFnError::new(e.0))?;
+    let tz = TimeZone::parse(&restaurant.timezone).map_err(|_| LoadError::Failed)?;
     let today = service.today_in(tz).format("%Y-%m-%d").to_string();
     let (party, party_size_error) = match party_size.trim() {
         "" => (2, None),

@@ -7,9 +7,11 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::FormResult;
+#[cfg(feature = "ssr")]
+use super::refusals::{Wording, as_form_fields};
 #[cfg(feature = "ssr")]
 use super::{FormError, cookies, failed, form_service, refuse, service};
+use super::{FormResult, LoadError};
 use crate::model::Restaurant;
 
 /// The cookie that carries a new restaurant's owner key to the next page, once.
@@ -51,7 +53,6 @@ pub async fn create_restaurant(
 ) -> FormResult {
     use crate::domain::PeriodSpec;
     use crate::model::NewRestaurant;
-    use crate::server::ServiceError;
 
     let days = [
         ("mon", mon),
@@ -107,16 +108,14 @@ pub async fn create_restaurant(
             leptos_axum::redirect(&format!("/restaurants/{id}/tables"));
             Ok(None)
         }
-        Err(ServiceError::Invalid(mut fields)) => {
-            // Opening-hours problems are shown beside the opening and closing times.
-            if let Some(message) = fields.0.remove("opening_hours") {
-                fields.0.insert("hours".into(), message);
-            }
-            refuse(FormError::Invalid { fields: fields.0, values })
+        // Opening-hours problems are shown beside the opening and closing times.
+        Err(err) => Wording {
+            not_allowed: "The restaurant could not be created. Please try again.",
+            gone: None,
+            failed: "The restaurant could not be created. Please try again.",
+            one_line: None,
         }
-        Err(_) => refuse(FormError::Failed(
-            "The restaurant could not be created. Please try again.".into(),
-        )),
+        .refuse(as_form_fields(err), values),
     }
 }
 
@@ -127,7 +126,7 @@ pub async fn create_restaurant(
 pub(crate) async fn restaurant_for_owner(
     service: &crate::server::Service,
     id: &str,
-) -> Result<Option<(Restaurant, Option<String>, bool)>, ServerFnError> {
+) -> Result<Option<(Restaurant, Option<String>, bool)>, LoadError> {
     use crate::server::ServiceError;
 
     let restaurant = match service.restaurant(id).await {
@@ -142,7 +141,7 @@ pub(crate) async fn restaurant_for_owner(
 
 /// A restaurant and its tables, for the tables and rules pages.
 #[server]
-pub async fn get_owner_tables(id: String) -> Result<Option<OwnerTables>, ServerFnError> {
+pub async fn get_owner_tables(id: String) -> Result<Option<OwnerTables>, LoadError> {
     let Some((restaurant, _, is_owner)) = restaurant_for_owner(&service()?, &id).await? else {
         return Ok(None);
     };
@@ -165,8 +164,6 @@ pub async fn get_owner_tables(id: String) -> Result<Option<OwnerTables>, ServerF
 /// page shows it once.
 #[server]
 pub async fn replace_owner_key(restaurant_id: String) -> FormResult {
-    use crate::server::ServiceError;
-
     let key = cookies::owner_key(&restaurant_id);
     match form_service()?.rotate_owner_key(&restaurant_id, key.as_deref()).await {
         Ok(new_key) => {
@@ -175,15 +172,13 @@ pub async fn replace_owner_key(restaurant_id: String) -> FormResult {
             leptos_axum::redirect(&format!("/restaurants/{restaurant_id}/tables"));
             Ok(None)
         }
-        Err(ServiceError::Unauthorized | ServiceError::Forbidden) => {
-            refuse(FormError::Refused("Only the restaurant's owner can replace its key.".into()))
+        Err(err) => Wording {
+            not_allowed: "Only the restaurant's owner can replace its key.",
+            gone: Some("This restaurant no longer exists."),
+            failed: "The owner key could not be replaced. Please try again.",
+            one_line: None,
         }
-        Err(ServiceError::NotFound(_)) => {
-            refuse(FormError::Refused("This restaurant no longer exists.".into()))
-        }
-        Err(_) => refuse(FormError::Failed(
-            "The owner key could not be replaced. Please try again.".into(),
-        )),
+        .refuse(err, BTreeMap::new()),
     }
 }
 
@@ -200,7 +195,6 @@ pub async fn add_table(
     walk_in_only: Option<String>,
 ) -> FormResult {
     use crate::model::NewTable;
-    use crate::server::ServiceError;
 
     let values: BTreeMap<String, String> = [
         ("capacity".to_string(), capacity.clone()),
@@ -245,23 +239,13 @@ pub async fn add_table(
     };
     match form_service()?.add_tables(&restaurant_id, key.as_deref(), vec![table]).await {
         Ok(_) => Ok(None),
-        Err(ServiceError::Invalid(fields)) => {
-            let fields = fields
-                .0
-                .into_iter()
-                .map(|(k, v)| (k.trim_start_matches("tables[0].").to_string(), v))
-                .collect();
-            refuse(FormError::Invalid { fields, values })
+        Err(err) => Wording {
+            not_allowed: "Only the restaurant's owner can add tables.",
+            gone: Some("This restaurant no longer exists."),
+            failed: "The table could not be added. Please try again.",
+            one_line: None,
         }
-        Err(ServiceError::Unauthorized | ServiceError::Forbidden) => {
-            refuse(FormError::Refused("Only the restaurant's owner can add tables.".into()))
-        }
-        Err(ServiceError::NotFound(_)) => {
-            refuse(FormError::Refused("This restaurant no longer exists.".into()))
-        }
-        Err(_) => {
-            refuse(FormError::Failed("The table could not be added. Please try again.".into()))
-        }
+        .refuse(as_form_fields(err), values),
     }
 }
 

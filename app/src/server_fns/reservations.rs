@@ -7,11 +7,13 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::FormResult;
+#[cfg(feature = "ssr")]
+use super::refusals::Wording;
 #[cfg(feature = "ssr")]
 use super::service;
 #[cfg(feature = "ssr")]
 use super::{Alternative, FormError, cookies, failed, form_service, refuse};
+use super::{FormResult, LoadError};
 #[cfg(feature = "ssr")]
 use crate::model::people;
 use crate::model::{Reservation, TableAvailability};
@@ -52,7 +54,7 @@ pub async fn get_slot(
     id: String,
     start: String,
     party_size: String,
-) -> Result<Option<SlotDetails>, ServerFnError> {
+) -> Result<Option<SlotDetails>, LoadError> {
     use crate::domain::PartySize;
     use crate::server::ServiceError;
 
@@ -74,32 +76,38 @@ pub async fn get_slot(
         assigned: Vec::new(),
         problem: None,
     };
-    let Some(date) = start.get(..10).and_then(|d| d.parse::<chrono::NaiveDate>().ok()) else {
-        details.problem = Some("This is not a time of this restaurant.".into());
-        return Ok(Some(details));
+    let slot = match PartySize::new(party as i64) {
+        Ok(party) => service.slot_start(&id, &start, party).await,
+        Err(e) => Err(ServiceError::invalid("party_size", e.0)),
     };
-    // A slot after midnight belongs to the previous day's service.
-    let starts_then =
-        |s: &crate::model::SlotInfo| s.start.format("%Y-%m-%dT%H:%M").to_string() == start;
-    for day in [Some(date), date.pred_opt()].into_iter().flatten() {
-        let day = day.format("%Y-%m-%d").to_string();
-        let party_text = party.to_string();
-        let slots = service.slots(&id, &day, Some(&party_text), false).await.map_err(failed)?;
-        if let Some(slot) = slots.slots.into_iter().find(starts_then) {
-            details.when = long_when(&slot.start);
-            details.tables = slot.tables.into_iter().filter(|t| t.available).collect();
-            let available =
-                service.slots(&id, &day, Some(&party_text), true).await.map_err(failed)?;
-            details.assigned =
-                available.slots.into_iter().find(starts_then).map(|s| s.tables).unwrap_or_default();
-            if details.assigned.is_empty() {
-                details.problem = Some(format!(
-                    "No table for {} is free at this time. Please choose another time.",
-                    people(party)
-                ));
-            }
+    let (date, instant) = match slot {
+        Ok(Some(slot)) => slot,
+        Ok(None) => {
+            details.problem = Some("The restaurant takes no reservation at this time.".into());
             return Ok(Some(details));
         }
+        Err(ServiceError::Invalid(_)) => {
+            details.problem = Some("This is not a time of this restaurant.".into());
+            return Ok(Some(details));
+        }
+        Err(e) => return Err(failed(e)),
+    };
+    let starts_then = |s: &crate::model::SlotInfo| s.start == instant;
+    let (day, party_text) = (date.format("%Y-%m-%d").to_string(), party.to_string());
+    let slots = service.slots(&id, &day, Some(&party_text), false).await.map_err(failed)?;
+    if let Some(slot) = slots.slots.into_iter().find(starts_then) {
+        details.when = long_when(&slot.start);
+        details.tables = slot.tables.into_iter().filter(|t| t.available).collect();
+        let available = service.slots(&id, &day, Some(&party_text), true).await.map_err(failed)?;
+        details.assigned =
+            available.slots.into_iter().find(starts_then).map(|s| s.tables).unwrap_or_default();
+        if details.assigned.is_empty() {
+            details.problem = Some(format!(
+                "No table for {} is free at this time. Please choose another time.",
+                people(party)
+            ));
+        }
+        return Ok(Some(details));
     }
     details.problem = Some("The restaurant takes no reservation at this time.".into());
     Ok(Some(details))
@@ -153,9 +161,6 @@ pub async fn reserve(
             leptos_axum::redirect(&format!("/reservations/{}", reservation.id));
             Ok(None)
         }
-        Err(ServiceError::Invalid(fields)) => {
-            refuse(FormError::Invalid { fields: fields.0, values })
-        }
         Err(ServiceError::SlotUnavailable { message, alternatives }) => {
             let alternatives = alternatives
                 .iter()
@@ -174,18 +179,19 @@ pub async fn reserve(
                 values,
             })
         }
-        Err(ServiceError::NotFound(_)) => {
-            refuse(FormError::Refused("This restaurant no longer exists.".into()))
+        Err(err) => Wording {
+            not_allowed: "Your reservation could not be saved. Please try again.",
+            gone: Some("This restaurant no longer exists."),
+            failed: "Your reservation could not be saved. Please try again.",
+            one_line: None,
         }
-        Err(_) => refuse(FormError::Failed(
-            "Your reservation could not be saved. Please try again.".into(),
-        )),
+        .refuse(err, values),
     }
 }
 
 /// A reservation this browser remembers, with its code.
 #[server]
-pub async fn get_my_reservation(id: String) -> Result<Option<MyReservation>, ServerFnError> {
+pub async fn get_my_reservation(id: String) -> Result<Option<MyReservation>, LoadError> {
     use crate::server::ServiceError;
     use crate::server::service::Caller;
 
@@ -199,7 +205,7 @@ pub async fn get_my_reservation(id: String) -> Result<Option<MyReservation>, Ser
 
 /// Every reservation this browser remembers, newest first.
 #[server]
-pub async fn my_reservations() -> Result<Vec<MyReservation>, ServerFnError> {
+pub async fn my_reservations() -> Result<Vec<MyReservation>, LoadError> {
     use crate::server::service::Caller;
 
     let service = service()?;
@@ -217,7 +223,6 @@ pub async fn my_reservations() -> Result<Vec<MyReservation>, ServerFnError> {
 /// Cancels a reservation this browser remembers.
 #[server]
 pub async fn cancel_my_reservation(id: String) -> FormResult {
-    use crate::server::ServiceError;
     use crate::server::service::Caller;
 
     let Some(code) = cookies::reservation_code(&id) else {
@@ -228,15 +233,13 @@ pub async fn cancel_my_reservation(id: String) -> FormResult {
             leptos_axum::redirect(&format!("/reservations/{id}"));
             Ok(None)
         }
-        Err(ServiceError::InvalidTransition(message)) => {
-            refuse(FormError::Refused(capitalize(&message)))
+        Err(err) => Wording {
+            not_allowed: "This reservation was not found.",
+            gone: Some("This reservation was not found."),
+            failed: "The reservation could not be cancelled. Please try again.",
+            one_line: None,
         }
-        Err(ServiceError::NotFound(_)) => {
-            refuse(FormError::Refused("This reservation was not found.".into()))
-        }
-        Err(_) => refuse(FormError::Failed(
-            "The reservation could not be cancelled. Please try again.".into(),
-        )),
+        .refuse(err, BTreeMap::new()),
     }
 }
 
@@ -284,14 +287,12 @@ pub async fn find_reservation(reservation_id: String, code: String) -> FormResul
                 values,
             })
         }
-        Err(_) => refuse(FormError::Failed(
-            "The reservation could not be looked up. Please try again.".into(),
-        )),
+        Err(err) => Wording {
+            not_allowed: "The reservation could not be looked up. Please try again.",
+            gone: None,
+            failed: "The reservation could not be looked up. Please try again.",
+            one_line: None,
+        }
+        .refuse(err, values),
     }
-}
-
-#[cfg(feature = "ssr")]
-fn capitalize(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }

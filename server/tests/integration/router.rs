@@ -103,6 +103,18 @@ async fn an_unknown_page_is_a_404_page() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_whose_data_cannot_be_loaded_says_so_with_503() {
+    let app = TestApp::new().await;
+    app.state.db.close().await;
+    for page in ["/", "/restaurants/0190b5a0-0000-7000-8000-000000000000"] {
+        let (status, headers, body) = app.get(page).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{page}");
+        assert!(headers.contains_key(header::RETRY_AFTER), "{page}");
+        assert!(body.contains("Covers cannot reach its database just now."), "{page}: {body}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_webassembly_is_served_as_application_wasm() {
     let app = TestApp::new().await;
     let (status, headers, body) = app.get("/pkg/covers_bg.wasm").await;

@@ -2,17 +2,39 @@
 //! and the API, and why each time is bookable or not, for the owner. Both
 //! ask the engine's one predicate, as booking does.
 
+use chrono::{DateTime, NaiveDate, Utc};
+
 use super::auth::authorize_owner;
+use super::booking::parse_start;
 use super::cache::Day;
 use super::{Result, Service};
 use crate::domain::limits::parse_date;
-use crate::domain::{Ask, Channel, Floor, PartySize, TableInfo, seat};
+use crate::domain::{Ask, Channel, Floor, PartySize, TableInfo, capitalize, seat};
 use crate::model::{
     DayExplanation, DaySlots, HeldTable, Reason, SlotExplanation, SlotInfo, TableAvailability,
 };
-use crate::server::error::FieldErrors;
+use crate::server::error::{FieldErrors, ServiceError};
+use crate::server::store::restaurants;
 
 impl Service {
+    /// The service date and the instant of a start time, when it is a slot
+    /// of the restaurant for the party: a slot after midnight belongs to the
+    /// previous day's late period, as for booking. `None` when it is no slot;
+    /// an `Invalid` error when `start` is not a time.
+    pub async fn slot_start(
+        &self,
+        restaurant_id: &str,
+        start: &str,
+        party: PartySize,
+    ) -> Result<Option<(NaiveDate, DateTime<Utc>)>> {
+        let mut conn = self.db.reader().acquire().await?;
+        let restaurant = restaurants::load(&mut conn, restaurant_id).await?;
+        drop(conn);
+        let policy = &restaurant.policy;
+        let start = parse_start(start, policy.tz).map_err(|m| ServiceError::invalid("start", m))?;
+        Ok(policy.find_slot(start, Some(party)).map(|(date, slot)| (date, slot.start)))
+    }
+
     /// Every slot of `date` with every table offered online and whether it is
     /// free for the whole slot; with a party size, whether the party could
     /// book that table. With `available_only`, just the slots where the party
@@ -144,11 +166,6 @@ fn availability(table: &TableInfo, available: bool) -> TableAvailability {
         capacity: table.seats.get(),
         available,
     }
-}
-
-fn capitalize(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 /// A table as a reservation shows it.
