@@ -15,6 +15,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use app::model::{NewReservation, NewRestaurant, NewTable};
+use app::server::store::reservations;
 use app::server::{Db, Service, ServiceError};
 use clap::Parser;
 use hdrhistogram::Histogram;
@@ -557,27 +558,17 @@ async fn check_database(
     cancelled: &[String],
 ) -> Result<(), String> {
     let db = Db::connect(Some(database_url)).await.map_err(|e| e.to_string())?;
-    let overlaps: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM reservation_tables a JOIN reservation_tables b \
-         ON a.table_id = b.table_id AND a.reservation_id < b.reservation_id \
-         WHERE a.active = 1 AND b.active = 1 AND a.start_at < b.hold_until AND b.start_at < a.hold_until",
-    )
-    .fetch_one(db.reader())
-    .await
-    .map_err(|e| e.to_string())?;
+    let mut conn = db.reader().acquire().await.map_err(|e| e.to_string())?;
+    let overlaps = reservations::overlapping_holds(&mut conn).await.map_err(|e| e.to_string())?;
     let mut missing = 0;
     for id in booked {
-        let found: Option<String> =
-            sqlx::query_scalar("SELECT status FROM reservations WHERE id = $1")
-                .bind(id)
-                .fetch_optional(db.reader())
-                .await
-                .map_err(|e| e.to_string())?;
+        let found = reservations::status_of(&mut conn, id).await.map_err(|e| e.to_string())?;
         let expected = if cancelled.contains(id) { "cancelled" } else { "confirmed" };
         if found.as_deref() != Some(expected) {
             missing += 1;
         }
     }
+    drop(conn);
     println!("checks");
     println!("  tables held twice at overlapping times: {overlaps}");
     println!("  201 answers not stored as answered:     {missing} of {}", booked.len());

@@ -48,6 +48,27 @@ pub async fn restaurant_of(conn: &mut AnyConnection, id: &str) -> Result<Option<
         .await?)
 }
 
+/// A reservation's stored status (`confirmed`, `cancelled`…), if there is
+/// such a reservation.
+pub async fn status_of(conn: &mut AnyConnection, id: &str) -> Result<Option<String>> {
+    Ok(sqlx::query_scalar("SELECT status FROM reservations WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?)
+}
+
+/// How many pairs of active holds of one table overlap. Always 0: the
+/// database's guard refuses them. The benchmark and the tests check it.
+pub async fn overlapping_holds(conn: &mut AnyConnection) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM reservation_tables a JOIN reservation_tables b \
+         ON a.table_id = b.table_id AND a.reservation_id < b.reservation_id \
+         WHERE a.active = 1 AND b.active = 1 AND a.start_at < b.hold_until AND b.start_at < a.hold_until",
+    )
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
 /// A reservation's row, if there is one.
 pub async fn find(conn: &mut AnyConnection, id: &str) -> Result<Option<ReservationRow>> {
     Ok(sqlx::query_as(&format!("SELECT {RESERVATION_COLUMNS} FROM reservations WHERE id = $1"))

@@ -224,14 +224,8 @@ pub fn evening_date() -> String {
 
 /// How many pairs of active holds on one table overlap in `db` (always 0).
 pub async fn overlapping_holds(db: &app::server::Db) -> i64 {
-    sqlx::query_scalar(
-        "SELECT COUNT(*) FROM reservation_tables a JOIN reservation_tables b \
-         ON a.table_id = b.table_id AND a.reservation_id < b.reservation_id \
-         WHERE a.active = 1 AND b.active = 1 AND a.start_at < b.hold_until AND b.start_at < a.hold_until",
-    )
-    .fetch_one(db.reader())
-    .await
-    .unwrap()
+    let mut conn = db.reader().acquire().await.unwrap();
+    app::server::store::reservations::overlapping_holds(&mut conn).await.unwrap()
 }
 
 /// Checks that every reservation answered 201 is stored, and cancelled
@@ -242,12 +236,8 @@ pub async fn assert_every_acknowledged_booking_is_stored(
 ) {
     for attempt in attempts.iter().filter(|a| a.status == Some(201)) {
         let id = attempt.id.as_deref().expect("a 201 carries the reservation");
-        let status: Option<String> =
-            sqlx::query_scalar("SELECT status FROM reservations WHERE id = $1")
-                .bind(id)
-                .fetch_optional(db.reader())
-                .await
-                .unwrap();
+        let mut conn = db.reader().acquire().await.unwrap();
+        let status = app::server::store::reservations::status_of(&mut conn, id).await.unwrap();
         let status =
             status.unwrap_or_else(|| panic!("reservation {id} was answered 201 but is not stored"));
         if attempt.cancelled {
