@@ -58,25 +58,28 @@ pub fn router_with(state: AppState, protection: Arc<Protection>) -> Router {
 pub fn routes(state: AppState) -> Router {
     telemetry::handle();
     let routes = route_list();
-    let context_state = state.clone();
     let shell_options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", get(healthz))
         .route("/metrics", get(telemetry::render))
         .nest("/api/v1", rest::routes())
-        .leptos_routes_with_context(
-            &state,
-            routes,
-            move || {
-                provide_context(context_state.clone());
-                app::server::page_policy::record();
-            },
-            move || shell(shell_options.clone()),
-        )
+        .leptos_routes_with_context(&state, routes, page_context(&state), move || {
+            shell(shell_options.clone())
+        })
         // Anything else: a file of the built site, or the "not found" page.
         .fallback_service(site::files_or_not_found(&state))
         .layer(CompressionLayer::new())
         .with_state(state)
+}
+
+/// What every page render is given: the application state, and the slot
+/// its Content-Security-Policy nonce is kept in.
+pub(crate) fn page_context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
+    let state = state.clone();
+    move || {
+        provide_context(state.clone());
+        app::server::page_policy::record();
+    }
 }
 
 /// The app's pages, listed once per process. Listing them renders the app

@@ -18,7 +18,6 @@ use axum::body::Body;
 use axum::extract::Request;
 use axum::handler::HandlerWithoutStateExt;
 use axum::response::Response;
-use leptos::prelude::provide_context;
 use tower_http::services::ServeDir;
 
 /// The "not found" page, as a service.
@@ -42,15 +41,11 @@ impl<S> NotFoundPage for S where
 
 /// The service for every address no route claims.
 pub fn files_or_not_found(state: &AppState) -> ServeDir<impl NotFoundPage> {
-    let context_state = state.clone();
     let options = state.leptos_options.clone();
-    let page = leptos_axum::render_app_to_stream_with_context(
-        move || {
-            provide_context(context_state.clone());
-            app::server::page_policy::record();
-        },
-        move || shell(options.clone()),
-    );
+    let page =
+        leptos_axum::render_app_to_stream_with_context(crate::page_context(state), move || {
+            shell(options.clone())
+        });
     let not_found = move |request: Request<Body>| page(request);
     ServeDir::new(&*state.leptos_options.site_root)
         .precompressed_gzip()

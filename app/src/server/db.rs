@@ -203,7 +203,9 @@ impl Db {
     /// as long as for a pool's). On SQLite it is the one writer connection,
     /// kept out of its pool between transactions: handing it back and out
     /// again costs two trips to SQLite's thread, which under load took
-    /// longer than the transaction itself.
+    /// longer than the transaction itself. The service takes it through
+    /// `store::writer`, on the write path; called directly, it is for tests
+    /// that go around the service on purpose.
     pub async fn write_connection(&self) -> Result<WriteConnection, sqlx::Error> {
         let Some(lane) = &self.lane else {
             return Ok(WriteConnection::Pooled(self.writer.acquire().await?));

@@ -64,23 +64,20 @@ pub async fn get_slot(
         Err(ServiceError::NotFound(_)) => return Ok(None),
         Err(e) => return Err(failed(e)),
     };
-    let party = PartySize::parse(&party_size).map(|p| p.get()).unwrap_or(2);
+    let party =
+        PartySize::parse(&party_size).unwrap_or_else(|_| PartySize::new(2).expect("2 people"));
     let start = start.trim().to_string();
     let mut details = SlotDetails {
         restaurant_id: restaurant.id.clone(),
         restaurant_name: restaurant.name.clone(),
         start: start.clone(),
         when: start.replace('T', " "),
-        party_size: party,
+        party_size: party.get(),
         tables: Vec::new(),
         assigned: Vec::new(),
         problem: None,
     };
-    let slot = match PartySize::new(party as i64) {
-        Ok(party) => service.slot_start(&id, &start, party).await,
-        Err(e) => Err(ServiceError::invalid("party_size", e.0)),
-    };
-    let (date, instant) = match slot {
+    let (date, instant) = match service.slot_start(&id, &start, party).await {
         Ok(Some(slot)) => slot,
         Ok(None) => {
             details.problem = Some("The restaurant takes no reservation at this time.".into());
@@ -93,7 +90,7 @@ pub async fn get_slot(
         Err(e) => return Err(failed(e)),
     };
     let starts_then = |s: &crate::model::SlotInfo| s.start == instant;
-    let (day, party_text) = (date.format("%Y-%m-%d").to_string(), party.to_string());
+    let (day, party_text) = (date.format("%Y-%m-%d").to_string(), party.get().to_string());
     let slots = service.slots(&id, &day, Some(&party_text), false).await.map_err(failed)?;
     if let Some(slot) = slots.slots.into_iter().find(starts_then) {
         details.when = long_when(&slot.start);
@@ -104,7 +101,7 @@ pub async fn get_slot(
         if details.assigned.is_empty() {
             details.problem = Some(format!(
                 "No table for {} is free at this time. Please choose another time.",
-                people(party)
+                people(party.get())
             ));
         }
         return Ok(Some(details));

@@ -14,7 +14,6 @@ use crate::model::{
     DayExplanation, DaySlots, HeldTable, Reason, SlotExplanation, SlotInfo, TableAvailability,
 };
 use crate::server::error::{FieldErrors, ServiceError};
-use crate::server::store::restaurants;
 
 impl Service {
     /// The service date and the instant of a start time, when it is a slot
@@ -27,10 +26,13 @@ impl Service {
         start: &str,
         party: PartySize,
     ) -> Result<Option<(NaiveDate, DateTime<Utc>)>> {
+        // The restaurant as the slot lists see it (kept in memory, checked
+        // against its stored revision); no slot, so no holds are read.
         let mut conn = self.db.reader().acquire().await?;
-        let restaurant = restaurants::load(&mut conn, restaurant_id).await?;
+        let Day { plan, .. } =
+            self.floor(&mut conn, restaurant_id, None, |_| Ok(((), Vec::new()))).await?;
         drop(conn);
-        let policy = &restaurant.policy;
+        let policy = &plan.restaurant.policy;
         let start = parse_start(start, policy.tz).map_err(|m| ServiceError::invalid("start", m))?;
         Ok(policy.find_slot(start, Some(party)).map(|(date, slot)| (date, slot.start)))
     }

@@ -6,8 +6,11 @@
 //! [`write`] runs a write transaction to its end: on SQLite on the write
 //! lane (one writer connection, its own thread; see [`Db::write`]), on
 //! PostgreSQL with the restaurant's row locked, and again a few times when
-//! the database reports it lost a race. A transaction can only be opened
-//! with the [`Turn`] that `write` hands its work, so no write can skip it.
+//! the database reports it lost a race. The store hands out a write
+//! connection ([`writer`]) only for the [`Turn`] that `write` gives its
+//! work, so a write of the service cannot skip the path. (`Db`'s own
+//! `write_connection` stays public for the tests and the benchmark that go
+//! around the service on purpose, to prove the database's guards.)
 
 pub mod idempotency;
 pub mod reservations;
