@@ -284,7 +284,6 @@ pub struct NewRestaurant {
         schema(
             required = true,
             nullable = false,
-            max_length = 100,
             pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
         )
     )]
@@ -301,51 +300,36 @@ pub struct NewRestaurant {
     #[cfg_attr(
         feature = "ssr",
         schema(
-            max_length = 254,
             pattern = r"^$|^[^\s@\u0000-\u001f\u007f-\u009f]+@[^\s@.\u0000-\u001f\u007f-\u009f][^\s@\u0000-\u001f\u007f-\u009f]*\.[^\s@\u0000-\u001f\u007f-\u009f]*[^\s@.\u0000-\u001f\u007f-\u009f]$"
         )
     )]
     pub email: Option<String>,
-    #[cfg_attr(feature = "ssr", schema(max_length = 200))]
     pub address: Option<String>,
-    #[cfg_attr(feature = "ssr", schema(max_length = 200))]
     pub city: Option<String>,
     #[cfg_attr(feature = "ssr", schema(example = "Europe/Paris"))]
     pub timezone: Option<String>,
-    #[cfg_attr(feature = "ssr", schema(minimum = -90, maximum = 90))]
     pub latitude: Option<f64>,
-    #[cfg_attr(feature = "ssr", schema(minimum = -180, maximum = 180))]
     pub longitude: Option<f64>,
-    #[cfg_attr(feature = "ssr", schema(max_items = 50))]
     pub opening_hours: Option<Vec<PeriodSpec>>,
-    #[cfg_attr(feature = "ssr", schema(minimum = 5, maximum = 240))]
     #[serde(default, deserialize_with = "whole_number::option")]
     pub slot_minutes: Option<i64>,
-    #[cfg_attr(feature = "ssr", schema(minimum = 15, maximum = 720))]
     #[serde(default, deserialize_with = "whole_number::option")]
     pub duration_minutes: Option<i64>,
-    #[cfg_attr(feature = "ssr", schema(max_items = 20))]
     pub durations: Option<Vec<DurationRule>>,
-    #[cfg_attr(feature = "ssr", schema(minimum = 0, maximum = 240))]
     #[serde(default, deserialize_with = "whole_number::option")]
     pub buffer_minutes: Option<i64>,
-    #[cfg_attr(feature = "ssr", schema(minimum = 0, maximum = 100))]
     #[serde(default, deserialize_with = "whole_number::option")]
     pub walk_in_seats_percent: Option<i64>,
-    #[cfg_attr(feature = "ssr", schema(minimum = 0, maximum = 43200))]
     #[serde(default, deserialize_with = "whole_number::option")]
     pub min_notice_minutes: Option<i64>,
-    #[cfg_attr(feature = "ssr", schema(minimum = 0, maximum = 730))]
     #[serde(default, deserialize_with = "whole_number::option")]
     pub max_days_ahead: Option<i64>,
-    #[cfg_attr(feature = "ssr", schema(minimum = 0, maximum = 20))]
     #[serde(default, deserialize_with = "whole_number::option")]
     pub max_party_size: Option<i64>,
-    #[cfg_attr(feature = "ssr", schema(max_items = 1000, inline, value_type = Option<Vec<ClosedDate>>))]
+    #[cfg_attr(feature = "ssr", schema(inline, value_type = Option<Vec<ClosedDate>>))]
     pub closed_dates: Option<Vec<String>>,
     /// Requests a minute the restaurant's pages and API take from everyone
     /// together, 100 to 2000 (default: the server's, 2000 unless set).
-    #[cfg_attr(feature = "ssr", schema(minimum = 100, maximum = 2000))]
     #[serde(default, deserialize_with = "whole_number::option")]
     pub requests_per_minute: Option<i64>,
 }
@@ -370,26 +354,19 @@ pub struct CreatedRestaurant {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewTable {
-    #[cfg_attr(
-        feature = "ssr",
-        schema(required = true, nullable = false, minimum = 1, maximum = 20)
-    )]
+    #[cfg_attr(feature = "ssr", schema(required = true, nullable = false))]
     #[serde(default, deserialize_with = "whole_number::option")]
     pub capacity: Option<i64>,
     #[cfg_attr(
         feature = "ssr",
         schema(
-            max_length = 40,
             pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
         )
     )]
     pub label: Option<String>,
-    #[cfg_attr(feature = "ssr", schema(minimum = 1, maximum = 20))]
     #[serde(default, deserialize_with = "whole_number::option")]
     pub min_party_size: Option<i64>,
-    #[cfg_attr(feature = "ssr", schema(max_length = 40))]
     pub area: Option<String>,
-    #[cfg_attr(feature = "ssr", schema(max_length = 40))]
     pub join_group: Option<String>,
     pub walk_in_only: Option<bool>,
 }
@@ -400,23 +377,18 @@ pub struct NewTable {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TableChanges {
-    #[cfg_attr(feature = "ssr", schema(minimum = 1, maximum = 20))]
     #[serde(default, deserialize_with = "whole_number::option")]
     pub capacity: Option<i64>,
     #[cfg_attr(
         feature = "ssr",
         schema(
-            max_length = 40,
             pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
         )
     )]
     pub label: Option<String>,
-    #[cfg_attr(feature = "ssr", schema(minimum = 1, maximum = 20))]
     #[serde(default, deserialize_with = "whole_number::option")]
     pub min_party_size: Option<i64>,
-    #[cfg_attr(feature = "ssr", schema(max_length = 40))]
     pub area: Option<String>,
-    #[cfg_attr(feature = "ssr", schema(max_length = 40))]
     pub join_group: Option<String>,
     pub walk_in_only: Option<bool>,
 }
@@ -438,10 +410,7 @@ pub struct NewReservation {
         )
     )]
     pub start: Option<String>,
-    #[cfg_attr(
-        feature = "ssr",
-        schema(required = true, nullable = false, minimum = 1, maximum = 20)
-    )]
+    #[cfg_attr(feature = "ssr", schema(required = true, nullable = false))]
     #[serde(default, deserialize_with = "whole_number::option")]
     pub party_size: Option<i64>,
     #[cfg_attr(
@@ -449,7 +418,6 @@ pub struct NewReservation {
         schema(
             required = true,
             nullable = false,
-            max_length = 100,
             pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
         )
     )]
@@ -466,17 +434,13 @@ pub struct NewReservation {
     #[cfg_attr(
         feature = "ssr",
         schema(
-            max_length = 254,
             pattern = r"^$|^[^\s@\u0000-\u001f\u007f-\u009f]+@[^\s@.\u0000-\u001f\u007f-\u009f][^\s@\u0000-\u001f\u007f-\u009f]*\.[^\s@\u0000-\u001f\u007f-\u009f]*[^\s@.\u0000-\u001f\u007f-\u009f]$"
         )
     )]
     pub email: Option<String>,
     #[cfg_attr(
         feature = "ssr",
-        schema(
-            max_length = 500,
-            pattern = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$"
-        )
+        schema(pattern = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$")
     )]
     pub notes: Option<String>,
     pub table_id: Option<String>,
@@ -490,7 +454,6 @@ pub struct StatusChange {
     #[cfg_attr(feature = "ssr", schema(required = true, nullable = false, value_type = Status))]
     pub status: Option<String>,
     /// Why, for a cancellation.
-    #[cfg_attr(feature = "ssr", schema(max_length = 500))]
     pub reason: Option<String>,
 }
 
@@ -507,10 +470,8 @@ pub struct ReservationChanges {
         )
     )]
     pub start: Option<String>,
-    #[cfg_attr(feature = "ssr", schema(minimum = 1, maximum = 20))]
     #[serde(default, deserialize_with = "whole_number::option")]
     pub party_size: Option<i64>,
-    #[cfg_attr(feature = "ssr", schema(min_items = 1, max_items = 6))]
     pub table_ids: Option<Vec<String>>,
 }
 

@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use crate::domain::limits::Bounds;
+
 /// A labelled input. `error` is the message shown beside it (and announced);
 /// `value` is what it starts with.
 #[component]
@@ -17,10 +19,15 @@ pub fn Field(
     #[prop(optional)] required: bool,
     #[prop(optional)] autocomplete: Option<&'static str>,
     #[prop(optional)] hint: Option<&'static str>,
-    #[prop(optional)] min: Option<&'static str>,
-    #[prop(optional)] max: Option<&'static str>,
+    /// A number's range, from the domain's limits.
+    #[prop(optional)]
+    bounds: Option<Bounds>,
+    /// A text's longest length, from the domain's limits.
+    #[prop(optional)]
+    max_length: Option<usize>,
 ) -> impl IntoView {
     let id = id.unwrap_or_else(|| format!("field-{name}"));
+    let (min, max) = bounds.map(|b| (b.min.to_string(), b.max.to_string())).unzip();
     let error_id = format!("{id}-error");
     view! {
         <div class="field">
@@ -35,6 +42,7 @@ pub fn Field(
                 autocomplete=autocomplete
                 min=min
                 max=max
+                maxlength=max_length
                 aria-describedby=error_id.clone()
                 aria-invalid=move || error.get().map(|_| "true")
             />
@@ -53,6 +61,9 @@ pub fn TextArea(
     #[prop(optional, into)] value: String,
     #[prop(optional, into)] error: Signal<Option<String>>,
     #[prop(optional)] hint: Option<&'static str>,
+    /// The longest text, from the domain's limits.
+    #[prop(optional)]
+    max_length: Option<usize>,
 ) -> impl IntoView {
     let id = format!("field-{name}");
     let error_id = format!("{id}-error");
@@ -64,6 +75,7 @@ pub fn TextArea(
                 id=id
                 name=name
                 rows="3"
+                maxlength=max_length
                 aria-describedby=error_id.clone()
                 aria-invalid=move || error.get().map(|_| "true")
             >

@@ -18,8 +18,7 @@ use serde::{Deserialize, Serialize};
 use super::hours::{OpeningHours, Slot, slot_grid};
 use super::values::{PartySize, Seats, TimeZone};
 
-/// The most tables one party may be spread over.
-pub const MAX_JOINED_TABLES: usize = 6;
+pub use super::limits::MAX_JOINED_TABLES;
 
 /// The most combinations of joined tables considered for one party at one
 /// slot, so that a huge join group cannot make a slot list slow. Real join
@@ -30,10 +29,8 @@ const MAX_COMBINATIONS: usize = 5000;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct DurationRule {
-    #[cfg_attr(feature = "ssr", schema(minimum = 1, maximum = 20))]
     #[serde(deserialize_with = "crate::model::whole_number::fits")]
     pub max_party_size: u8,
-    #[cfg_attr(feature = "ssr", schema(minimum = 15, maximum = 720))]
     #[serde(deserialize_with = "crate::model::whole_number::fits")]
     pub minutes: u16,
 }

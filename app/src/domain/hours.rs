@@ -13,6 +13,7 @@ use chrono::{
 };
 use serde::{Deserialize, Serialize};
 
+use super::limits;
 use super::values::{ParseError, TimeZone};
 
 const DAY_MINUTES: u16 = 24 * 60;
@@ -138,8 +139,8 @@ impl OpeningHours {
     /// Checks the periods: each valid, none overlapping another (also across
     /// midnight and from Sunday night into Monday).
     pub fn parse(specs: &[PeriodSpec]) -> Result<Self, ParseError> {
-        if specs.len() > 50 {
-            return Err(ParseError("at most 50 opening periods".into()));
+        if specs.len() > limits::MAX_PERIODS {
+            return Err(ParseError(format!("at most {} opening periods", limits::MAX_PERIODS)));
         }
         let periods = specs.iter().map(Period::parse).collect::<Result<Vec<_>, _>>()?;
         for (i, a) in periods.iter().enumerate() {

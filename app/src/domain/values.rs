@@ -6,6 +6,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::limits;
+
 /// Why a value was refused, in words for the person who typed it.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
@@ -21,8 +23,10 @@ fn fail<T>(message: impl Into<String>) -> Result<T, ParseError> {
 pub struct PartySize(u8);
 
 impl PartySize {
-    pub const MIN: u8 = 1;
-    pub const MAX: u8 = 20;
+    pub const MIN: u8 = limits::PARTY.min as u8;
+    pub const MAX: u8 = limits::PARTY.max as u8;
+    /// The party pages and the API assume when none is given.
+    pub const DEFAULT: PartySize = PartySize(2);
 
     pub fn new(n: i64) -> Result<Self, ParseError> {
         if (Self::MIN as i64..=Self::MAX as i64).contains(&n) {
@@ -35,7 +39,7 @@ impl PartySize {
     pub fn parse(text: &str) -> Result<Self, ParseError> {
         match text.trim().parse::<i64>() {
             Ok(n) => Self::new(n),
-            Err(_) => fail("enter the number of people, 1 to 20"),
+            Err(_) => fail(format!("enter the number of people, {} to {}", Self::MIN, Self::MAX)),
         }
     }
 
@@ -70,7 +74,12 @@ pub struct Seats(u8);
 
 impl Seats {
     pub fn new(n: i64) -> Result<Self, ParseError> {
-        if (1..=20).contains(&n) { Ok(Self(n as u8)) } else { fail("a table seats 1 to 20 people") }
+        match limits::PARTY.contains(n) {
+            true => Ok(Self(n as u8)),
+            false => {
+                fail(format!("a table seats {} to {} people", limits::PARTY.min, limits::PARTY.max))
+            }
+        }
     }
 
     pub fn parse(text: &str) -> Result<Self, ParseError> {
@@ -269,7 +278,7 @@ pub struct Email(String);
 impl Email {
     pub fn parse(text: &str) -> Result<Self, ParseError> {
         let text = text.trim();
-        let valid = text.len() <= 254
+        let valid = text.len() <= limits::EMAIL_BYTES
             && !text.chars().any(|c| c.is_whitespace() || c.is_control())
             && match text.split_once('@') {
                 Some((local, domain)) => {

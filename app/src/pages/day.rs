@@ -11,6 +11,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::components::form::FormProblem;
 use crate::components::owner::{ClaimForm, OwnerNav};
 use crate::components::page::loaded_page;
+use crate::domain::limits;
 use crate::model::{DayExplanation, Table, people};
 use crate::server_fns::action_error;
 use crate::server_fns::manage::{
@@ -207,7 +208,7 @@ fn ReservationRow(
                     </div>
                     <div class="field">
                         <label for=format!("{prefix}-party")>"People"</label>
-                        <input id=format!("{prefix}-party") type="number" name="party_size" min="1" max="20" value=party required=true />
+                        <input id=format!("{prefix}-party") type="number" name="party_size" min=limits::PARTY.min max=limits::PARTY.max value=party required=true />
                     </div>
                     <fieldset>
                         <legend>"Tables"</legend>
@@ -282,7 +283,7 @@ fn Availability(explanation: DayExplanation, base: String) -> impl IntoView {
             <input type="hidden" name="date" value=explanation.date.to_string() />
             <div class="field">
                 <label for="why-party">"For a party of"</label>
-                <input id="why-party" type="number" name="party_size" min="1" max="20" value=party.to_string() />
+                <input id="why-party" type="number" name="party_size" min=limits::PARTY.min max=limits::PARTY.max value=party.to_string() />
             </div>
             <div class="field">
                 <button type="submit" class="secondary">"Check"</button>

@@ -8,6 +8,7 @@ use leptos_router::hooks::use_params_map;
 use crate::components::form::{Field, FormProblem};
 use crate::components::owner::{ClaimForm, OwnerNav};
 use crate::components::page::loaded_page;
+use crate::domain::{RestaurantName, TableLabel, limits};
 use crate::model::Table;
 use crate::server_fns::manage::{EditTable, RetireTable, WEEKDAYS};
 use crate::server_fns::owner::{
@@ -72,10 +73,10 @@ pub fn NewRestaurantPage() -> impl IntoView {
             <h1>"New restaurant"</h1>
             <p>"Set up your restaurant; next you will add its tables."</p>
             <ActionForm action=create>
-                <Field label="Name" name="name" value=typed("name", "") error=field("name") required=true autocomplete="organization" />
+                <Field label="Name" name="name" value=typed("name", "") error=field("name") required=true max_length=RestaurantName::MAX_CHARS autocomplete="organization" />
                 <Field label="Phone" name="phone" kind="tel" value=typed("phone", "") error=field("phone") required=true autocomplete="tel" />
-                <Field label="Address" name="address" value=typed("address", "") error=field("address") hint="Optional" autocomplete="street-address" />
-                <Field label="City" name="city" value=typed("city", "") error=field("city") hint="Optional" />
+                <Field label="Address" name="address" value=typed("address", "") error=field("address") max_length=limits::PLACE_CHARS hint="Optional" autocomplete="street-address" />
+                <Field label="City" name="city" value=typed("city", "") error=field("city") max_length=limits::PLACE_CHARS hint="Optional" />
                 <div class="field">
                     <label for="field-timezone">"Time zone"</label>
                     <span class="hint">"Where the restaurant is, e.g. Europe/Paris"</span>
@@ -244,11 +245,11 @@ fn TablesView(
             <h2>"Add a table"</h2>
             <ActionForm action=add>
                 <input type="hidden" name="restaurant_id" value=id.clone() />
-                <Field label="Seats" name="capacity" kind="number" value=typed("capacity") error=field("capacity") required=true min="1" max="20" />
-                <Field label="Label" name="label" value=typed("label") error=field("label") hint="Optional: T1, T2… when left empty" />
-                <Field label="Smallest party" name="min_party_size" kind="number" value=typed("min_party_size") error=field("min_party_size") min="1" max="20" hint="Optional: keep this table for parties of at least this size" />
-                <Field label="Area" name="area" value=typed("area") error=field("area") hint="Optional: Terrace, Upstairs…" />
-                <Field label="Join group" name="join_group" value=typed("join_group") error=field("join_group") hint="Optional: tables with the same join group can be pushed together for a larger party" />
+                <Field label="Seats" name="capacity" kind="number" value=typed("capacity") error=field("capacity") required=true bounds=limits::PARTY />
+                <Field label="Label" name="label" value=typed("label") error=field("label") max_length=TableLabel::MAX_CHARS hint="Optional: T1, T2… when left empty" />
+                <Field label="Smallest party" name="min_party_size" kind="number" value=typed("min_party_size") error=field("min_party_size") bounds=limits::PARTY hint="Optional: keep this table for parties of at least this size" />
+                <Field label="Area" name="area" value=typed("area") error=field("area") max_length=limits::GROUP_CHARS hint="Optional: Terrace, Upstairs…" />
+                <Field label="Join group" name="join_group" value=typed("join_group") error=field("join_group") max_length=limits::GROUP_CHARS hint="Optional: tables with the same join group can be pushed together for a larger party" />
                 <label class="choice">
                     <input type="checkbox" name="walk_in_only" checked=walk_in_typed />
                     "Keep for walk-ins (never offered online)"
@@ -310,11 +311,11 @@ fn TableRow(
     );
     let (capacity, min_party) = (table.capacity.to_string(), table.min_party_size.to_string());
     let fields = view! {
-        <Field label=format!("Label of {label}") name="table[label]" id=field_id("label") value=label.clone() required=true />
-        <Field label=format!("Seats at {label}") name="table[capacity]" id=field_id("capacity") kind="number" value=capacity required=true min="1" max="20" />
-        <Field label=format!("Smallest party at {label}") name="table[min_party_size]" id=field_id("min") kind="number" value=min_party min="1" max="20" />
-        <Field label=format!("Area of {label}") name="table[area]" id=field_id("area") value=area.clone() />
-        <Field label=format!("Join group of {label}") name="table[join_group]" id=field_id("join") value=join_group.clone() />
+        <Field label=format!("Label of {label}") name="table[label]" id=field_id("label") value=label.clone() required=true max_length=TableLabel::MAX_CHARS />
+        <Field label=format!("Seats at {label}") name="table[capacity]" id=field_id("capacity") kind="number" value=capacity required=true bounds=limits::PARTY />
+        <Field label=format!("Smallest party at {label}") name="table[min_party_size]" id=field_id("min") kind="number" value=min_party bounds=limits::PARTY />
+        <Field label=format!("Area of {label}") name="table[area]" id=field_id("area") value=area.clone() max_length=limits::GROUP_CHARS />
+        <Field label=format!("Join group of {label}") name="table[join_group]" id=field_id("join") value=join_group.clone() max_length=limits::GROUP_CHARS />
         <label class="choice">
             <input type="checkbox" name="table[walk_in_only]" checked=walk_in />
             {format!("Keep {label} for walk-ins")}

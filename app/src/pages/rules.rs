@@ -9,6 +9,7 @@ use leptos_router::hooks::use_params_map;
 use crate::components::form::{Field, FormProblem, TextArea};
 use crate::components::owner::{ClaimForm, OwnerNav};
 use crate::components::page::loaded_page;
+use crate::domain::limits;
 use crate::model::Restaurant;
 use crate::server_fns::action_error;
 use crate::server_fns::manage::{DURATION_ROWS, SaveRules, WEEKDAYS, day_hours};
@@ -73,8 +74,8 @@ fn RulesForm(restaurant: Restaurant, save: ServerAction<SaveRules>) -> impl Into
             let minutes = typed(&format!("minutes_{row}"), rule.map(|d| d.minutes.to_string()).unwrap_or_default());
             view! {
                 <div class="row">
-                    <Field label="Parties up to" name=format!("rules[upto_{row}]") id=format!("upto-{row}") kind="number" value=upto min="1" max="20" />
-                    <Field label="stay (minutes)" name=format!("rules[minutes_{row}]") id=format!("minutes-{row}") kind="number" value=minutes min="15" max="720" />
+                    <Field label="Parties up to" name=format!("rules[upto_{row}]") id=format!("upto-{row}") kind="number" value=upto bounds=limits::PARTY />
+                    <Field label="stay (minutes)" name=format!("rules[minutes_{row}]") id=format!("minutes-{row}") kind="number" value=minutes bounds=limits::STAY_MINUTES />
                 </div>
             }
         })
@@ -121,24 +122,24 @@ fn RulesForm(restaurant: Restaurant, save: ServerAction<SaveRules>) -> impl Into
             </fieldset>
             <fieldset>
                 <legend>"Slots and durations"</legend>
-                <Field label="A slot every (minutes)" name="rules[slot_minutes]" id="slot-minutes" kind="number" value=slot_minutes error=field("slot_minutes") required=true min="5" max="240" hint="Slots start this often from each opening time: 15, 30, 60…" />
-                <Field label="A table is held for (minutes)" name="rules[duration_minutes]" id="duration-minutes" kind="number" value=duration_minutes error=field("duration_minutes") required=true min="15" max="720" hint="For parties the rows below do not cover" />
+                <Field label="A slot every (minutes)" name="rules[slot_minutes]" id="slot-minutes" kind="number" value=slot_minutes error=field("slot_minutes") required=true bounds=limits::SLOT_MINUTES hint="Slots start this often from each opening time: 15, 30, 60…" />
+                <Field label="A table is held for (minutes)" name="rules[duration_minutes]" id="duration-minutes" kind="number" value=duration_minutes error=field("duration_minutes") required=true bounds=limits::STAY_MINUTES hint="For parties the rows below do not cover" />
                 <p class="label">"Durations by party size"</p>
                 {durations}
                 <span class="field-error" aria-live="polite">{move || field("durations").get()}</span>
-                <Field label="Time to clear a table (minutes)" name="rules[buffer_minutes]" id="buffer-minutes" kind="number" value=buffer_minutes error=field("buffer_minutes") min="0" max="240" />
+                <Field label="Time to clear a table (minutes)" name="rules[buffer_minutes]" id="buffer-minutes" kind="number" value=buffer_minutes error=field("buffer_minutes") bounds=limits::BUFFER_MINUTES />
             </fieldset>
             <fieldset>
                 <legend>"Online booking"</legend>
-                <Field label="Seats kept for walk-ins (%)" name="rules[walk_in_seats_percent]" id="walk-in-percent" kind="number" value=walk_in error=field("walk_in_seats_percent") min="0" max="100" hint="At any moment, online bookings hold at most the rest of the seats" />
-                <Field label="Minimum notice (minutes)" name="rules[min_notice_minutes]" id="min-notice" kind="number" value=notice error=field("min_notice_minutes") min="0" max="43200" />
-                <Field label="Bookings open (days ahead)" name="rules[max_days_ahead]" id="max-days-ahead" kind="number" value=days_ahead error=field("max_days_ahead") required=true min="0" max="730" />
-                <Field label="Largest party online" name="rules[max_party_size]" id="max-party-size" kind="number" value=max_party error=field("max_party_size") min="1" max="20" hint="Optional: when empty, the largest party the tables seat" />
+                <Field label="Seats kept for walk-ins (%)" name="rules[walk_in_seats_percent]" id="walk-in-percent" kind="number" value=walk_in error=field("walk_in_seats_percent") bounds=limits::WALK_IN_PERCENT hint="At any moment, online bookings hold at most the rest of the seats" />
+                <Field label="Minimum notice (minutes)" name="rules[min_notice_minutes]" id="min-notice" kind="number" value=notice error=field("min_notice_minutes") bounds=limits::NOTICE_MINUTES />
+                <Field label="Bookings open (days ahead)" name="rules[max_days_ahead]" id="max-days-ahead" kind="number" value=days_ahead error=field("max_days_ahead") required=true bounds=limits::DAYS_AHEAD />
+                <Field label="Largest party online" name="rules[max_party_size]" id="max-party-size" kind="number" value=max_party error=field("max_party_size") bounds=limits::PARTY hint="Optional: when empty, the largest party the tables seat" />
                 <TextArea label="Closed dates" name="rules[closed_dates]" value=closed_dates error=field("closed_dates") hint="One date a line, like 2026-12-25" />
             </fieldset>
             <fieldset>
                 <legend>"Protection"</legend>
-                <Field label="Requests a minute" name="rules[requests_per_minute]" id="requests-per-minute" kind="number" value=requests error=field("requests_per_minute") min="100" max="2000" hint="How many page views and API calls a minute this restaurant takes from everyone together, 100 to 2000; past it, people are asked to wait a moment. Empty: the server's default" />
+                <Field label="Requests a minute" name="rules[requests_per_minute]" id="requests-per-minute" kind="number" value=requests error=field("requests_per_minute") bounds=limits::REQUESTS_PER_MINUTE hint="How many page views and API calls a minute this restaurant takes from everyone together, 100 to 2000; past it, people are asked to wait a moment. Empty: the server's default" />
             </fieldset>
             <FormProblem message=problem />
             <Show when=move || saved.get()>

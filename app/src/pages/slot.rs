@@ -8,6 +8,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::components::form::{Field, FormProblem, TextArea};
 use crate::components::page::loaded_page;
+use crate::domain::{DinerName, Notes, limits};
 use crate::model::people;
 use crate::server_fns::reservations::{Reserve, SlotDetails, get_slot};
 use crate::server_fns::{FormError, action_error};
@@ -97,10 +98,10 @@ fn SlotView(details: SlotDetails, reserve: ServerAction<Reserve>) -> impl IntoVi
                     </label>
                     {tables}
                 </fieldset>
-                <Field label="Name" name="name" value=typed("name") error=field("name") required=true autocomplete="name" />
+                <Field label="Name" name="name" value=typed("name") error=field("name") required=true max_length=DinerName::MAX_CHARS autocomplete="name" />
                 <Field label="Phone" name="phone" kind="tel" value=typed("phone") error=field("phone") required=true autocomplete="tel" />
-                <Field label="Email" name="email" kind="email" value=typed("email") error=field("email") autocomplete="email" hint="Optional" />
-                <TextArea label="Notes" name="notes" value=typed("notes") error=field("notes") hint="Allergies, dietary needs, an occasion…" />
+                <Field label="Email" name="email" kind="email" value=typed("email") error=field("email") max_length=limits::EMAIL_BYTES autocomplete="email" hint="Optional" />
+                <TextArea label="Notes" name="notes" value=typed("notes") error=field("notes") max_length=Notes::MAX_CHARS hint="Allergies, dietary needs, an occasion…" />
                 <FormProblem message=problem />
                 {move || {
                     taken()

@@ -240,7 +240,6 @@ pub async fn get_owner_day(
     party_size: String,
 ) -> Result<Option<OwnerDay>, LoadError> {
     use crate::domain::{PartySize, TimeZone};
-    use crate::server::ServiceError;
 
     let service = service()?;
     let Some((restaurant, key, is_owner)) =
@@ -249,39 +248,28 @@ pub async fn get_owner_day(
         return Ok(None);
     };
     let tz = TimeZone::parse(&restaurant.timezone).map_err(|_| LoadError::Failed)?;
-    let today = service.today_in(tz).format("%Y-%m-%d").to_string();
-    let party = PartySize::parse(&party_size).map(|p| p.get()).unwrap_or(2);
+    let party = PartySize::parse(&party_size).unwrap_or(PartySize::DEFAULT);
+    let (date, date_error) = super::date_or_today(&date, service.today_in(tz));
     let mut day = OwnerDay {
         restaurant,
         is_owner,
-        date: if date.trim().is_empty() { today.clone() } else { date.trim().to_string() },
+        date: date.format("%Y-%m-%d").to_string(),
         date_error: None,
-        party_size: party,
+        party_size: party.get(),
         reservations: Vec::new(),
         explanation: None,
     };
     if !is_owner {
         return Ok(Some(day));
     }
-    let reservations = match service.day_reservations(&id, key.as_deref(), &day.date).await {
-        Ok(list) => list,
-        Err(ServiceError::Invalid(fields)) => {
-            day.date_error = fields.0.get("date").cloned();
-            day.date = today;
-            service.day_reservations(&id, key.as_deref(), &day.date).await.map_err(failed)?
-        }
-        Err(e) => return Err(failed(e)),
-    };
+    day.date_error = date_error;
+    let reservations = service.day_reservations(&id, key.as_deref(), date).await.map_err(failed)?;
     for reservation in reservations {
         let history = service.history(&reservation.id, key.as_deref()).await.map_err(failed)?;
         day.reservations.push(DayReservation { reservation, history: history.items });
     }
-    day.explanation = Some(
-        service
-            .explain_day(&id, key.as_deref(), &day.date, &party.to_string())
-            .await
-            .map_err(failed)?,
-    );
+    day.explanation =
+        Some(service.explain_day(&id, key.as_deref(), date, party).await.map_err(failed)?);
     Ok(Some(day))
 }
 

@@ -239,6 +239,22 @@ pub(crate) fn form_service() -> Result<crate::server::Service, FormError> {
 }
 
 /// A page loader's answer to a service error (see [`LoadError`]).
+/// The date a page was asked for: blank is `today`; a bad date is `today`
+/// too, with the message to show beside the field.
+#[cfg(feature = "ssr")]
+pub(crate) fn date_or_today(
+    text: &str,
+    today: chrono::NaiveDate,
+) -> (chrono::NaiveDate, Option<String>) {
+    match text.trim() {
+        "" => (today, None),
+        text => match crate::domain::limits::parse_date(text) {
+            Ok(date) => (date, None),
+            Err(e) => (today, Some(e.0)),
+        },
+    }
+}
+
 #[cfg(feature = "ssr")]
 pub(crate) fn failed(err: crate::server::ServiceError) -> LoadError {
     LoadError::from(err)
@@ -261,6 +277,7 @@ pub async fn restaurant_day(
 ) -> Result<Option<DayView>, LoadError> {
     use crate::domain::{PartySize, TimeZone};
     use crate::server::ServiceError;
+    use crate::server::service::SlotView;
 
     let service = service()?;
     let restaurant = match service.restaurant(&id).await {
@@ -269,31 +286,20 @@ pub async fn restaurant_day(
         Err(e) => return Err(failed(e)),
     };
     let tz = TimeZone::parse(&restaurant.timezone).map_err(|_| LoadError::Failed)?;
-    let today = service.today_in(tz).format("%Y-%m-%d").to_string();
     let (party, party_size_error) = match party_size.trim() {
-        "" => (2, None),
+        "" => (PartySize::DEFAULT, None),
         text => match PartySize::parse(text) {
-            Ok(p) => (p.get(), None),
-            Err(e) => (2, Some(e.0)),
+            Ok(p) => (p, None),
+            Err(e) => (PartySize::DEFAULT, Some(e.0)),
         },
     };
-    let mut date = if date.trim().is_empty() { today.clone() } else { date.trim().to_string() };
-    let mut date_error = None;
-    let all = match service.slots(&id, &date, None, false).await {
-        Ok(all) => all,
-        Err(ServiceError::Invalid(fields)) => {
-            date_error = fields.0.get("date").cloned();
-            date = today;
-            service.slots(&id, &date, None, false).await.map_err(failed)?
-        }
-        Err(e) => return Err(failed(e)),
-    };
-    let available =
-        service.slots(&id, &date, Some(&party.to_string()), true).await.map_err(failed)?;
+    let (date, date_error) = date_or_today(&date, service.today_in(tz));
+    let all = service.slots(&id, date, SlotView::Tables(None)).await.map_err(failed)?;
+    let available = service.slots(&id, date, SlotView::Seatable(party)).await.map_err(failed)?;
     Ok(Some(DayView {
         restaurant,
-        date,
-        party_size: party,
+        date: date.format("%Y-%m-%d").to_string(),
+        party_size: party.get(),
         all,
         available,
         date_error,

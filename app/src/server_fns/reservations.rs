@@ -57,6 +57,7 @@ pub async fn get_slot(
 ) -> Result<Option<SlotDetails>, LoadError> {
     use crate::domain::PartySize;
     use crate::server::ServiceError;
+    use crate::server::service::SlotView;
 
     let service = service()?;
     let restaurant = match service.restaurant(&id).await {
@@ -64,8 +65,7 @@ pub async fn get_slot(
         Err(ServiceError::NotFound(_)) => return Ok(None),
         Err(e) => return Err(failed(e)),
     };
-    let party =
-        PartySize::parse(&party_size).unwrap_or_else(|_| PartySize::new(2).expect("2 people"));
+    let party = PartySize::parse(&party_size).unwrap_or(PartySize::DEFAULT);
     let start = start.trim().to_string();
     let mut details = SlotDetails {
         restaurant_id: restaurant.id.clone(),
@@ -90,12 +90,12 @@ pub async fn get_slot(
         Err(e) => return Err(failed(e)),
     };
     let starts_then = |s: &crate::model::SlotInfo| s.start == instant;
-    let (day, party_text) = (date.format("%Y-%m-%d").to_string(), party.get().to_string());
-    let slots = service.slots(&id, &day, Some(&party_text), false).await.map_err(failed)?;
+    let slots = service.slots(&id, date, SlotView::Tables(Some(party))).await.map_err(failed)?;
     if let Some(slot) = slots.slots.into_iter().find(starts_then) {
         details.when = long_when(&slot.start);
         details.tables = slot.tables.into_iter().filter(|t| t.available).collect();
-        let available = service.slots(&id, &day, Some(&party_text), true).await.map_err(failed)?;
+        let available =
+            service.slots(&id, date, SlotView::Seatable(party)).await.map_err(failed)?;
         details.assigned =
             available.slots.into_iter().find(starts_then).map(|s| s.tables).unwrap_or_default();
         if details.assigned.is_empty() {

@@ -1,13 +1,15 @@
 //! The owner's day: its reservations, and why each time is bookable or not.
 
+use app::domain::PartySize;
 use app::model::{DayExplanation, Reservation};
+use app::server::FieldErrors;
 use app::server::service::Service;
 use axum::Json;
 use axum::extract::{Path, State};
 use serde::{Deserialize, Serialize};
 
 use super::extract::*;
-use crate::error::{ApiError, ErrorBody};
+use crate::error::ErrorBody;
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct Items<T> {
@@ -34,8 +36,10 @@ pub(crate) async fn day_reservations(
     uri: axum::http::Uri,
 ) -> ApiResult<Json<Items<Reservation>>> {
     let q: DayQuery = query(uri.query())?;
-    let date = q.date.ok_or_else(|| ApiError::field("date", "date is required (YYYY-MM-DD)"))?;
-    let items = service.day_reservations(&id, Some(&key), &date).await?;
+    let mut errors = FieldErrors::default();
+    let date = required_date(&mut errors, q.date.as_deref());
+    errors.finish()?;
+    let items = service.day_reservations(&id, Some(&key), date.expect("checked")).await?;
     Ok(Json(Items { items }))
 }
 
@@ -46,7 +50,7 @@ pub(crate) struct ExplainQuery {
     #[param(required = true, value_type = String, format = Date, pattern = r"^2[01][0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
     date: Option<String>,
     /// The party to explain for (default 2).
-    #[param(value_type = Option<u8>, minimum = 1, maximum = 20)]
+    #[param(value_type = Option<u8>)]
     party_size: Option<String>,
 }
 
@@ -63,7 +67,10 @@ pub(crate) async fn explain_day(
     uri: axum::http::Uri,
 ) -> ApiResult<Json<DayExplanation>> {
     let q: ExplainQuery = query(uri.query())?;
-    let date = q.date.ok_or_else(|| ApiError::field("date", "date is required (YYYY-MM-DD)"))?;
-    let party = q.party_size.unwrap_or_else(|| "2".to_string());
-    Ok(Json(service.explain_day(&id, Some(&key), &date, &party).await?))
+    let mut errors = FieldErrors::default();
+    let date = required_date(&mut errors, q.date.as_deref());
+    let party = party_size(&mut errors, q.party_size.as_deref(), Some(PartySize::DEFAULT));
+    errors.finish()?;
+    let (date, party) = (date.expect("checked"), party.expect("checked"));
+    Ok(Json(service.explain_day(&id, Some(&key), date, party).await?))
 }

@@ -2,11 +2,15 @@
 //! answered here), query parameters, the owner key and the caller of a
 //! reservation.
 
+use app::domain::PartySize;
+use app::domain::limits::parse_date;
+use app::server::FieldErrors;
 use app::server::service::Caller;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
+use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
@@ -145,5 +149,30 @@ pub(crate) fn parse_number(field: &str, value: Option<&str>, default: u32) -> Ap
         Some(v) => {
             v.parse().map_err(|_| ApiError::field(field, format!("{v:?} is not a whole number")))
         }
+    }
+}
+
+/// The `date` parameter a query requires, `YYYY-MM-DD`; a missing or bad
+/// one is noted in `errors`.
+pub(crate) fn required_date(errors: &mut FieldErrors, text: Option<&str>) -> Option<NaiveDate> {
+    match text {
+        Some(text) => errors.check("date", parse_date(text)),
+        None => {
+            errors.add("date", "date is required (YYYY-MM-DD)");
+            None
+        }
+    }
+}
+
+/// The `party_size` parameter, `default` when absent; a bad one is noted in
+/// `errors`.
+pub(crate) fn party_size(
+    errors: &mut FieldErrors,
+    text: Option<&str>,
+    default: Option<PartySize>,
+) -> Option<PartySize> {
+    match text {
+        Some(text) => errors.check("party_size", PartySize::parse(text)),
+        None => default,
     }
 }

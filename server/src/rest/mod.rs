@@ -3,6 +3,7 @@
 //! OpenAPI document is generated from these handlers and types
 //! (`GET /api/v1/openapi.json`).
 
+mod bounds;
 mod day;
 pub mod extract;
 pub mod openapi;

@@ -53,6 +53,7 @@ pub(crate) async fn serve() -> Response {
 /// what every operation can answer and what the derives cannot say.
 pub fn document() -> serde_json::Value {
     let mut doc = serde_json::to_value(ApiDoc::openapi()).expect("the document serializes");
+    super::bounds::declare(&mut doc);
     let error = serde_json::json!({
         "description": "The error body",
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}

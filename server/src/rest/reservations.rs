@@ -105,7 +105,6 @@ pub(crate) async fn get_reservation(
 #[serde(deny_unknown_fields)]
 pub struct CancelBody {
     /// Why, optionally.
-    #[schema(max_length = 500)]
     pub reason: Option<String>,
 }
 

@@ -30,16 +30,14 @@ pub(crate) async fn create_restaurant(
 #[into_params(parameter_in = Query)]
 pub(crate) struct ListQuery {
     /// Text in the name or city.
-    #[param(max_length = 100)]
     q: Option<String>,
     /// Exact city (any case).
-    #[param(max_length = 100)]
     city: Option<String>,
     /// Page number, from 1.
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000000)]
+    #[param(value_type = Option<u32>)]
     page: Option<String>,
     /// Results per page, 1 to 100 (default 20).
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
+    #[param(value_type = Option<u32>)]
     per_page: Option<String>,
 }
 

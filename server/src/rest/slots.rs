@@ -1,7 +1,8 @@
 //! `/restaurants/{id}/slots`: the times a party can book on a date.
 
 use app::model::DaySlots;
-use app::server::service::Service;
+use app::server::FieldErrors;
+use app::server::service::{Service, SlotView};
 use axum::Json;
 use axum::extract::{Path, State};
 use serde::Deserialize;
@@ -16,7 +17,7 @@ pub(crate) struct SlotsQuery {
     #[param(required = true, value_type = String, format = Date, pattern = r"^2[01][0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
     date: Option<String>,
     /// With `available=true`: the party to seat.
-    #[param(value_type = Option<u8>, minimum = 1, maximum = 20)]
+    #[param(value_type = Option<u8>)]
     party_size: Option<String>,
     /// `true`: only the slots where the party can be seated (then
     /// `party_size` is required).
@@ -34,7 +35,6 @@ pub(crate) async fn slots(
     uri: axum::http::Uri,
 ) -> ApiResult<Json<DaySlots>> {
     let q: SlotsQuery = query(uri.query())?;
-    let date = q.date.ok_or_else(|| ApiError::field("date", "date is required (YYYY-MM-DD)"))?;
     let available = match q.available.as_deref().map(str::trim) {
         None | Some("") | Some("false") | Some("0") => false,
         Some("true") | Some("1") => true,
@@ -42,5 +42,17 @@ pub(crate) async fn slots(
             return Err(ApiError::field("available", format!("{other:?} is not true or false")));
         }
     };
-    Ok(Json(service.slots(&id, &date, q.party_size.as_deref(), available).await?))
+    let mut errors = FieldErrors::default();
+    let date = required_date(&mut errors, q.date.as_deref());
+    let party = party_size(&mut errors, q.party_size.as_deref(), None);
+    let view = match (available, party) {
+        (true, Some(party)) => SlotView::Seatable(party),
+        (true, None) if q.party_size.is_none() => {
+            errors.add("party_size", "party_size is required with available=true");
+            SlotView::Tables(None)
+        }
+        (_, party) => SlotView::Tables(party),
+    };
+    errors.finish()?;
+    Ok(Json(service.slots(&id, date.expect("checked"), view).await?))
 }

@@ -10,10 +10,11 @@ use std::sync::Arc;
 
 use app::domain::DurationRule;
 use app::model::{NewRestaurant, NewTable, ReservationChanges, Status, StatusChange};
+use app::server::service::SlotView;
 use app::server::{Service, ServiceError};
 use chrono::Duration;
 use common::load::overlapping_holds;
-use common::{TestDb, booking, fields, table};
+use common::{TestDb, booking, fields, party_of, table, ymd};
 
 const DAY: &str = "2026-12-04";
 
@@ -53,7 +54,7 @@ async fn a_party_of_six_sits_at_two_joined_tables() {
         )
         .await;
     let id = &created.restaurant.id;
-    let listed = t.service.slots(id, DAY, Some("6"), true).await.unwrap();
+    let listed = t.service.slots(id, ymd(DAY), SlotView::Seatable(party_of(6))).await.unwrap();
     assert_eq!(listed.slots.len(), 10, "every slot can seat six on the pushed-together tables");
     let seven = listed.slots.iter().find(|s| s.local_time == "19:00").unwrap();
     let listed_labels: Vec<&str> = seven.tables.iter().map(|t| t.label.as_str()).collect();
@@ -73,7 +74,14 @@ async fn a_party_of_six_sits_at_two_joined_tables() {
     // Seven is more than any table or group seats.
     let seven = t.service.book(booking(id, &format!("{DAY}T20:00"), 7)).await.unwrap_err();
     assert_eq!(fields(seven), ["party_size"]);
-    assert!(t.service.slots(id, DAY, Some("7"), true).await.unwrap().slots.is_empty());
+    assert!(
+        t.service
+            .slots(id, ymd(DAY), SlotView::Seatable(party_of(7)))
+            .await
+            .unwrap()
+            .slots
+            .is_empty()
+    );
 }
 
 #[tokio::test]
@@ -100,10 +108,11 @@ async fn durations_follow_the_party_size_and_the_buffer_is_held() {
     let five = t.service.book(booking(id, &format!("{DAY}T20:00"), 5)).await.unwrap_err();
     assert!(matches!(five, ServiceError::SlotUnavailable { .. }));
     // A party of five stays two hours, so 20:00 is its last start before 22:00 closing…
-    let for_five = t.service.slots(id, DAY, Some("5"), false).await.unwrap();
+    let for_five =
+        t.service.slots(id, ymd(DAY), SlotView::Tables(Some(party_of(5)))).await.unwrap();
     assert_eq!(for_five.slots.last().unwrap().local_time, "20:00");
     // …and a couple's last start is 20:30.
-    let for_two = t.service.slots(id, DAY, Some("2"), false).await.unwrap();
+    let for_two = t.service.slots(id, ymd(DAY), SlotView::Tables(Some(party_of(2)))).await.unwrap();
     assert_eq!(for_two.slots.last().unwrap().local_time, "20:30");
     let late = t.service.book(booking(id, &format!("{DAY}T20:30"), 2)).await.unwrap();
     assert_eq!(late.end.format("%H:%M").to_string(), "21:45");
@@ -141,7 +150,7 @@ async fn walk_in_tables_and_the_hold_back_stay_off_online_booking() {
         .await;
     let id = &created.restaurant.id;
     let key = Some(created.owner_key.as_str());
-    let all = t.service.slots(id, DAY, None, false).await.unwrap();
+    let all = t.service.slots(id, ymd(DAY), SlotView::Tables(None)).await.unwrap();
     assert!(
         all.slots.iter().all(|s| s.tables.iter().all(|t| t.label != "Bar")),
         "a walk-in table is not offered"
@@ -151,23 +160,23 @@ async fn walk_in_tables_and_the_hold_back_stay_off_online_booking() {
     assert_eq!(labels(&first), ["A"]);
     let second = t.service.book(booking(id, &format!("{DAY}T19:00"), 2)).await.unwrap_err();
     assert!(matches!(second, ServiceError::SlotUnavailable { .. }), "{second:?}");
-    let listed = t.service.slots(id, DAY, Some("2"), true).await.unwrap();
+    let listed = t.service.slots(id, ymd(DAY), SlotView::Seatable(party_of(2))).await.unwrap();
     assert!(!listed.slots.iter().any(|s| s.local_time == "19:00"));
     let mut bar = booking(id, &format!("{DAY}T20:00"), 2);
     bar.table_id = Some(tables[2].id.clone());
     assert_eq!(fields(t.service.book(bar).await.unwrap_err()), ["table_id"]);
 
     // The owner sees why 19:00 is closed for a couple, and other reasons too.
-    let why = t.service.explain_day(id, key, DAY, "2").await.unwrap();
+    let why = t.service.explain_day(id, key, ymd(DAY), party_of(2)).await.unwrap();
     let at = |time: &str| why.slots.iter().find(|s| s.local_time == time).unwrap();
     assert_eq!(at("19:00").reason.as_ref().unwrap().code, "walk_in_hold_back");
     assert!(at("12:00").available);
     assert_eq!(at("12:00").tables[0].label, "A");
-    let past = t.service.explain_day(id, key, "2026-11-30", "2").await.unwrap();
+    let past = t.service.explain_day(id, key, ymd("2026-11-30"), party_of(2)).await.unwrap();
     assert!(past.slots.iter().all(|s| s.reason.as_ref().unwrap().code == "past"));
-    let big = t.service.explain_day(id, key, DAY, "6").await.unwrap();
+    let big = t.service.explain_day(id, key, ymd(DAY), party_of(6)).await.unwrap();
     assert_eq!(big.slots[0].reason.as_ref().unwrap().code, "party_too_large");
-    let far = t.service.explain_day(id, key, "2027-06-01", "2").await.unwrap();
+    let far = t.service.explain_day(id, key, ymd("2027-06-01"), party_of(2)).await.unwrap();
     assert_eq!(far.slots[0].reason.as_ref().unwrap().code, "beyond_window");
     t.service
         .update_restaurant(
@@ -181,10 +190,10 @@ async fn walk_in_tables_and_the_hold_back_stay_off_online_booking() {
         )
         .await
         .unwrap();
-    let closed = t.service.explain_day(id, key, "2026-12-05", "2").await.unwrap();
+    let closed = t.service.explain_day(id, key, ymd("2026-12-05"), party_of(2)).await.unwrap();
     assert!(closed.slots.iter().all(|s| s.reason.as_ref().unwrap().code == "closed_date"));
     // Now is 10:00 UTC on 1 December: with four hours' notice, 13:00 is too soon, 14:00 is not.
-    let today = t.service.explain_day(id, key, "2026-12-01", "2").await.unwrap();
+    let today = t.service.explain_day(id, key, ymd("2026-12-01"), party_of(2)).await.unwrap();
     let code = |time: &str| {
         today
             .slots
@@ -198,7 +207,7 @@ async fn walk_in_tables_and_the_hold_back_stay_off_online_booking() {
     assert_eq!(code("13:00").as_deref(), Some("notice"));
     assert_eq!(code("14:00"), None);
     assert!(matches!(
-        t.service.explain_day(id, None, DAY, "2").await,
+        t.service.explain_day(id, None, ymd(DAY), party_of(2)).await,
         Err(ServiceError::Unauthorized)
     ));
 }
@@ -412,7 +421,8 @@ async fn the_spring_gap_has_no_slot() {
     let t = TestDb::new().await;
     let id = night_owl(&t, "Europe/Paris").await;
     // 28 March 2027: Paris clocks go from 02:00 to 03:00.
-    let day = t.service.slots(&id, "2027-03-28", Some("2"), true).await.unwrap();
+    let day =
+        t.service.slots(&id, ymd("2027-03-28"), SlotView::Seatable(party_of(2))).await.unwrap();
     let times: Vec<&str> = day.slots.iter().map(|s| s.local_time.as_str()).collect();
     assert_eq!(
         times,
@@ -425,7 +435,8 @@ async fn the_spring_gap_has_no_slot() {
     // An hour from 01:30 winter time ends at 03:30 summer time.
     let r = t.service.book(booking(&id, "2027-03-28T01:30", 2)).await.unwrap();
     assert_eq!(r.end.to_rfc3339(), "2027-03-28T03:30:00+02:00");
-    let blocked = t.service.slots(&id, "2027-03-28", Some("2"), true).await.unwrap();
+    let blocked =
+        t.service.slots(&id, ymd("2027-03-28"), SlotView::Seatable(party_of(2))).await.unwrap();
     let left: Vec<&str> = blocked.slots.iter().map(|s| s.local_time.as_str()).collect();
     assert_eq!(left, ["00:00", "00:30", "03:30", "04:00", "04:30", "05:00"]);
 }
@@ -435,7 +446,8 @@ async fn the_autumn_repeat_is_offered_once_and_never_held_twice() {
     let t = TestDb::new().await;
     let id = night_owl(&t, "America/New_York").await;
     // 7 November 2027: New York clocks go back from 02:00 to 01:00.
-    let day = t.service.slots(&id, "2027-11-07", Some("2"), true).await.unwrap();
+    let day =
+        t.service.slots(&id, ymd("2027-11-07"), SlotView::Seatable(party_of(2))).await.unwrap();
     let times: Vec<&str> = day.slots.iter().map(|s| s.local_time.as_str()).collect();
     assert_eq!(
         times,
@@ -458,15 +470,29 @@ async fn the_autumn_repeat_is_offered_once_and_never_held_twice() {
     assert!(matches!(half, ServiceError::SlotUnavailable { .. }), "{half:?}");
     // Book every slot still offered, one after another: each succeeds, and
     // no two holds overlap.
-    for slot in t.service.slots(&id, "2027-11-07", Some("2"), true).await.unwrap().slots {
-        let still = t.service.slots(&id, "2027-11-07", Some("2"), true).await.unwrap();
+    for slot in t
+        .service
+        .slots(&id, ymd("2027-11-07"), SlotView::Seatable(party_of(2)))
+        .await
+        .unwrap()
+        .slots
+    {
+        let still =
+            t.service.slots(&id, ymd("2027-11-07"), SlotView::Seatable(party_of(2))).await.unwrap();
         if still.slots.iter().any(|s| s.start == slot.start) {
             let start = app::model::rfc3339::format(&slot.start);
             t.service.book(booking(&id, &start, 2)).await.unwrap();
         }
     }
     assert_eq!(overlapping_holds(&t.db).await, 0);
-    assert!(t.service.slots(&id, "2027-11-07", Some("2"), true).await.unwrap().slots.is_empty());
+    assert!(
+        t.service
+            .slots(&id, ymd("2027-11-07"), SlotView::Seatable(party_of(2)))
+            .await
+            .unwrap()
+            .slots
+            .is_empty()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -520,7 +546,8 @@ async fn a_hot_evening_of_mixed_parties_never_holds_a_table_twice() {
     // Every refusal was real: nothing was cancelled, so the room is at least
     // as full now, and none of the refused parties can be seated then.
     for (party, start) in &refused {
-        let listed = t.service.slots(&id, DAY, Some(&party.to_string()), true).await.unwrap();
+        let listed =
+            t.service.slots(&id, ymd(DAY), SlotView::Seatable(party_of(*party))).await.unwrap();
         assert!(
             !listed.slots.iter().any(|s| &s.local_time == start),
             "a party of {party} was refused at {start}, yet it fits"
@@ -602,12 +629,17 @@ mod listing_and_booking_agree {
                 t.service.set_status(&victim, key, status("cancelled")).await.unwrap();
                 continue;
             }
-            let every = t.service.slots(id, DAY, Some(&party.to_string()), false).await.unwrap();
+            let every = t
+                .service
+                .slots(id, ymd(DAY), SlotView::Tables(Some(party_of(party))))
+                .await
+                .unwrap();
             if every.slots.is_empty() {
                 continue;
             }
             let wanted = &every.slots[pick % every.slots.len()];
-            let listed = t.service.slots(id, DAY, Some(&party.to_string()), true).await.unwrap();
+            let listed =
+                t.service.slots(id, ymd(DAY), SlotView::Seatable(party_of(party))).await.unwrap();
             let offer = listed.slots.iter().find(|l| l.start == wanted.start);
             let start = app::model::rfc3339::format(&wanted.start);
             match (offer, t.service.book(booking(id, &start, party)).await) {
@@ -684,23 +716,41 @@ async fn today_and_the_notice_follow_the_restaurants_clock() {
     let (utc, _) =
         t.restaurant_with(NewRestaurant::default(), vec![table(4, "T1", None, false)]).await;
     let open = |day: &app::model::DaySlots| day.slots.len();
-    let nz_today = t.service.slots(&nz.restaurant.id, "2026-12-01", Some("2"), true).await.unwrap();
-    let utc_today =
-        t.service.slots(&utc.restaurant.id, "2026-12-01", Some("2"), true).await.unwrap();
+    let nz_today = t
+        .service
+        .slots(&nz.restaurant.id, ymd("2026-12-01"), SlotView::Seatable(party_of(2)))
+        .await
+        .unwrap();
+    let utc_today = t
+        .service
+        .slots(&utc.restaurant.id, ymd("2026-12-01"), SlotView::Seatable(party_of(2)))
+        .await
+        .unwrap();
     assert_eq!(open(&nz_today), 0);
     assert_eq!(open(&utc_today), 10, "12:00 to 21:00 are all still ahead");
     // Two and a half hours' notice: 12:00 is too soon, 13:00 is not.
     let notice = NewRestaurant { min_notice_minutes: Some(150), ..Default::default() };
     t.service.update_restaurant(&utc.restaurant.id, Some(&utc.owner_key), notice).await.unwrap();
-    let utc_today =
-        t.service.slots(&utc.restaurant.id, "2026-12-01", Some("2"), true).await.unwrap();
+    let utc_today = t
+        .service
+        .slots(&utc.restaurant.id, ymd("2026-12-01"), SlotView::Seatable(party_of(2)))
+        .await
+        .unwrap();
     assert_eq!(utc_today.slots[0].local_time, "13:00");
     // Auckland's tomorrow is bookable from noon, and the booking window
     // counts Auckland days.
     let window = NewRestaurant { max_days_ahead: Some(1), ..Default::default() };
     t.service.update_restaurant(&nz.restaurant.id, Some(&nz.owner_key), window).await.unwrap();
-    let tomorrow = t.service.slots(&nz.restaurant.id, "2026-12-02", Some("2"), true).await.unwrap();
+    let tomorrow = t
+        .service
+        .slots(&nz.restaurant.id, ymd("2026-12-02"), SlotView::Seatable(party_of(2)))
+        .await
+        .unwrap();
     assert_eq!(tomorrow.slots.first().unwrap().start.to_rfc3339(), "2026-12-02T12:00:00+13:00");
-    let beyond = t.service.slots(&nz.restaurant.id, "2026-12-03", Some("2"), true).await.unwrap();
+    let beyond = t
+        .service
+        .slots(&nz.restaurant.id, ymd("2026-12-03"), SlotView::Seatable(party_of(2)))
+        .await
+        .unwrap();
     assert!(beyond.slots.is_empty(), "two Auckland days ahead is beyond the window");
 }

@@ -5,8 +5,8 @@ use crate::common;
 
 use app::model::{NewReservation, NewRestaurant, NewTable, Status, TableChanges};
 use app::server::ServiceError;
-use app::server::service::Caller;
-use common::{TestDb, booking, fields};
+use app::server::service::{Caller, SlotView};
+use common::{TestDb, booking, fields, party_of, ymd};
 
 #[tokio::test]
 async fn creating_a_restaurant_validates_every_field_and_writes_nothing_on_error() {
@@ -100,18 +100,19 @@ async fn slots_list_every_table_and_the_available_ones_for_a_party() {
     let t = TestDb::new().await;
     let (created, tables) = t.restaurant(&[2, 4]).await;
     let id = &created.restaurant.id;
-    let day = t.service.slots(id, "2026-12-04", None, false).await.unwrap();
+    let day = t.service.slots(id, ymd("2026-12-04"), SlotView::Tables(None)).await.unwrap();
     assert_eq!(day.slots.len(), 10);
     assert_eq!(day.slots[0].local_time, "12:00");
     assert_eq!(day.slots[0].start.to_rfc3339(), "2026-12-04T12:00:00+00:00");
     assert!(day.slots.iter().all(|s| s.tables.len() == 2 && s.tables.iter().all(|t| t.available)));
 
     t.service.book(booking(id, "2026-12-04T19:00", 2)).await.unwrap();
-    let day = t.service.slots(id, "2026-12-04", None, false).await.unwrap();
+    let day = t.service.slots(id, ymd("2026-12-04"), SlotView::Tables(None)).await.unwrap();
     let seven = day.slots.iter().find(|s| s.local_time == "19:00").unwrap();
     assert_eq!(seven.tables.iter().map(|t| t.available).collect::<Vec<_>>(), [false, true]);
 
-    let for_four = t.service.slots(id, "2026-12-04", Some("4"), true).await.unwrap();
+    let for_four =
+        t.service.slots(id, ymd("2026-12-04"), SlotView::Seatable(party_of(4))).await.unwrap();
     assert_eq!(for_four.slots.len(), 10);
     assert!(
         for_four.slots.iter().all(|s| s.tables.len() == 1 && s.tables[0].table_id == tables[1].id)
@@ -119,20 +120,28 @@ async fn slots_list_every_table_and_the_available_ones_for_a_party() {
     // Now the 4-top is the only table left at 19:00: a second couple gets it,
     // and a third party of two finds 19:00 gone.
     t.service.book(booking(id, "2026-12-04T19:00", 2)).await.unwrap();
-    let for_two = t.service.slots(id, "2026-12-04", Some("2"), true).await.unwrap();
+    let for_two =
+        t.service.slots(id, ymd("2026-12-04"), SlotView::Seatable(party_of(2))).await.unwrap();
     assert!(!for_two.slots.iter().any(|s| s.local_time == "19:00"));
     assert_eq!(for_two.slots.len(), 9);
     // Too large a party: no slots at all.
-    assert!(t.service.slots(id, "2026-12-04", Some("5"), true).await.unwrap().slots.is_empty());
+    assert!(
+        t.service
+            .slots(id, ymd("2026-12-04"), SlotView::Seatable(party_of(5)))
+            .await
+            .unwrap()
+            .slots
+            .is_empty()
+    );
     // Past dates have slots but none is available.
-    let past = t.service.slots(id, "2026-11-30", None, false).await.unwrap();
+    let past = t.service.slots(id, ymd("2026-11-30"), SlotView::Tables(None)).await.unwrap();
     assert!(past.slots.iter().all(|s| s.tables.iter().all(|t| !t.available)));
     assert!(matches!(
-        t.service.slots(id, "04/12/2026", None, false).await,
-        Err(ServiceError::Invalid(_))
+        app::domain::limits::parse_date("04/12/2026"),
+        Err(app::domain::ParseError(_))
     ));
     assert!(matches!(
-        t.service.slots("nope", "2026-12-04", None, false).await,
+        t.service.slots("nope", ymd("2026-12-04"), SlotView::Tables(None)).await,
         Err(ServiceError::NotFound(_))
     ));
 }
@@ -253,13 +262,14 @@ async fn the_owner_sees_the_days_reservations() {
     t.service.book(booking(id, "2026-12-04T20:00", 2)).await.unwrap();
     t.service.book(booking(id, "2026-12-04T12:00", 1)).await.unwrap();
     t.service.book(booking(id, "2026-12-05T12:00", 2)).await.unwrap();
-    let day = t.service.day_reservations(id, Some(&created.owner_key), "2026-12-04").await.unwrap();
+    let day =
+        t.service.day_reservations(id, Some(&created.owner_key), ymd("2026-12-04")).await.unwrap();
     assert_eq!(
         day.iter().map(|r| r.start.format("%H:%M").to_string()).collect::<Vec<_>>(),
         ["12:00", "20:00"]
     );
     assert!(matches!(
-        t.service.day_reservations(id, None, "2026-12-04").await,
+        t.service.day_reservations(id, None, ymd("2026-12-04")).await,
         Err(ServiceError::Unauthorized)
     ));
 }
@@ -331,12 +341,16 @@ async fn a_server_sees_at_once_what_another_changed_in_a_restaurant_and_its_tabl
     let times = |day: app::model::DaySlots| {
         day.slots.iter().map(|s| s.local_time.clone()).collect::<Vec<_>>()
     };
-    assert!(times(first.slots(id, "2026-12-04", Some("4"), true).await.unwrap()).is_empty());
+    assert!(
+        times(first.slots(id, ymd("2026-12-04"), SlotView::Seatable(party_of(4))).await.unwrap())
+            .is_empty()
+    );
 
     // A table added over there is offered and given out here.
     let added =
         other.add_tables(id, key, vec![common::table(4, "Big", None, false)]).await.unwrap();
-    let for_four = first.slots(id, "2026-12-04", Some("4"), true).await.unwrap();
+    let for_four =
+        first.slots(id, ymd("2026-12-04"), SlotView::Seatable(party_of(4))).await.unwrap();
     assert_eq!(for_four.slots.len(), 10);
     assert!(for_four.slots.iter().all(|s| s.tables[0].table_id == added[0].id));
     let booked = first.book(booking(id, "2026-12-04T19:00", 4)).await.unwrap();
@@ -350,7 +364,7 @@ async fn a_server_sees_at_once_what_another_changed_in_a_restaurant_and_its_tabl
 
     // A table removed over there is neither listed nor given out here.
     other.remove_table(id, &added[0].id, key).await.unwrap();
-    let day = first.slots(id, "2026-12-04", None, false).await.unwrap();
+    let day = first.slots(id, ymd("2026-12-04"), SlotView::Tables(None)).await.unwrap();
     assert!(day.slots.iter().all(|s| s.tables.len() == 1 && s.tables[0].table_id == tables[0].id));
     let err = first.book(booking(id, "2026-12-04T12:00", 4)).await.unwrap_err();
     assert!(matches!(err, ServiceError::SlotUnavailable { .. }), "{err:?}");
@@ -359,7 +373,10 @@ async fn a_server_sees_at_once_what_another_changed_in_a_restaurant_and_its_tabl
     let closed =
         NewRestaurant { closed_dates: Some(vec!["2026-12-05".into()]), ..Default::default() };
     other.update_restaurant(id, key, closed).await.unwrap();
-    assert!(times(first.slots(id, "2026-12-05", Some("2"), true).await.unwrap()).is_empty());
+    assert!(
+        times(first.slots(id, ymd("2026-12-05"), SlotView::Seatable(party_of(2))).await.unwrap())
+            .is_empty()
+    );
     assert_eq!(
         fields(first.book(booking(id, "2026-12-05T19:00", 2)).await.unwrap_err()),
         ["start"]
@@ -373,7 +390,7 @@ async fn a_server_sees_at_once_what_another_changed_in_a_restaurant_and_its_tabl
     let half_hourly = NewRestaurant { slot_minutes: Some(30), ..Default::default() };
     other.update_restaurant(id, key, half_hourly).await.unwrap();
     assert!(
-        times(first.slots(id, "2026-12-06", Some("2"), true).await.unwrap())
+        times(first.slots(id, ymd("2026-12-06"), SlotView::Seatable(party_of(2))).await.unwrap())
             .contains(&"19:30".into())
     );
     first.book(booking(id, "2026-12-06T19:30", 2)).await.unwrap();

@@ -8,12 +8,22 @@ use super::auth::authorize_owner;
 use super::booking::parse_start;
 use super::cache::Day;
 use super::{Result, Service};
-use crate::domain::limits::parse_date;
 use crate::domain::{Ask, Channel, Floor, PartySize, TableInfo, capitalize, seat};
 use crate::model::{
     DayExplanation, DaySlots, HeldTable, Reason, SlotExplanation, SlotInfo, TableAvailability,
 };
-use crate::server::error::{FieldErrors, ServiceError};
+use crate::server::error::ServiceError;
+
+/// Which slots of a day to list, and what each says of its tables.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SlotView {
+    /// Every slot, with every table offered online and whether it is free
+    /// for the whole slot; with a party, whether the party could book it.
+    Tables(Option<PartySize>),
+    /// Only the slots where the party can be seated, each with the tables
+    /// a booking would be given.
+    Seatable(PartySize),
+}
 
 impl Service {
     /// The service date and the instant of a start time, when it is a slot
@@ -37,26 +47,18 @@ impl Service {
         Ok(policy.find_slot(start, Some(party)).map(|(date, slot)| (date, slot.start)))
     }
 
-    /// Every slot of `date` with every table offered online and whether it is
-    /// free for the whole slot; with a party size, whether the party could
-    /// book that table. With `available_only`, just the slots where the party
-    /// can be seated, each with the tables it would be given. Both ask the
-    /// engine's one predicate.
+    /// The slots of `date` as `view` asks. Listing asks the engine's one
+    /// predicate, as booking does.
     pub async fn slots(
         &self,
         restaurant_id: &str,
-        date: &str,
-        party_size: Option<&str>,
-        available_only: bool,
+        date: NaiveDate,
+        view: SlotView,
     ) -> Result<DaySlots> {
-        let mut errors = FieldErrors::default();
-        let date = errors.check("date", parse_date(date));
-        let party = party_size.and_then(|p| errors.check("party_size", PartySize::parse(p)));
-        if available_only && party.is_none() && party_size.is_none() {
-            errors.add("party_size", "party_size is required with available=true");
-        }
-        errors.finish()?;
-        let date = date.expect("checked");
+        let party = match view {
+            SlotView::Tables(party) => party,
+            SlotView::Seatable(party) => Some(party),
+        };
         let mut conn = self.db.reader().acquire().await?;
         let Day { plan, grid, holds, .. } = self
             .floor(&mut conn, restaurant_id, None, |restaurant| {
@@ -73,8 +75,8 @@ impl Service {
         let slots = grid
             .iter()
             .filter_map(|slot| {
-                let tables_view: Vec<TableAvailability> = if available_only {
-                    let ask = Ask::online(party.expect("checked"));
+                let tables_view: Vec<TableAvailability> = if let SlotView::Seatable(party) = view {
+                    let ask = Ask::online(party);
                     let seated = seat(policy, floor, date, slot, ask, now).ok()?;
                     seated.into_iter().map(|t| availability(t, true)).collect()
                 } else {
@@ -109,14 +111,9 @@ impl Service {
         &self,
         restaurant_id: &str,
         owner_key: Option<&str>,
-        date: &str,
-        party_size: &str,
+        date: NaiveDate,
+        party: PartySize,
     ) -> Result<DayExplanation> {
-        let mut errors = FieldErrors::default();
-        let date = errors.check("date", parse_date(date));
-        let party = errors.check("party_size", PartySize::parse(party_size));
-        errors.finish()?;
-        let (date, party) = (date.expect("checked"), party.expect("checked"));
         let mut conn = self.db.reader().acquire().await?;
         let Day { plan, grid, holds, .. } = self
             .floor(&mut conn, restaurant_id, None, |restaurant| {

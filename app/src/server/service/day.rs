@@ -1,12 +1,12 @@
 //! The owner's day: the reservations of a service day (which runs past
 //! midnight when the restaurant does).
 
+use chrono::NaiveDate;
+
 use super::auth::authorize_owner;
 use super::{Result, Service};
-use crate::domain::limits::parse_date;
 use crate::domain::service_day;
 use crate::model::Reservation;
-use crate::server::error::ServiceError;
 use crate::server::store::{reservations, restaurants};
 
 impl Service {
@@ -15,9 +15,8 @@ impl Service {
         &self,
         restaurant_id: &str,
         owner_key: Option<&str>,
-        date: &str,
+        date: NaiveDate,
     ) -> Result<Vec<Reservation>> {
-        let date = parse_date(date).map_err(|e| ServiceError::invalid("date", e.0))?;
         let mut conn = self.db.reader().acquire().await?;
         let restaurant = restaurants::load(&mut conn, restaurant_id).await?;
         authorize_owner(&self.secrets, &mut conn, &restaurant, owner_key).await?;

@@ -37,8 +37,10 @@ use super::error::{FieldErrors, ServiceError};
 use super::secrets::Secrets;
 use super::store::{self, Turn};
 use crate::domain::TimeZone;
+use crate::domain::limits::Bounds;
 
 pub use auth::Caller;
+pub use availability::SlotView;
 
 type Result<T, E = ServiceError> = std::result::Result<T, E>;
 
@@ -113,14 +115,7 @@ fn bounded(
     errors: &mut FieldErrors,
     field: &str,
     value: Option<i64>,
-    min: i64,
-    max: i64,
+    bounds: Bounds,
 ) -> Option<i64> {
-    let value = value?;
-    if (min..=max).contains(&value) {
-        Some(value)
-    } else {
-        errors.add(field, format!("must be between {min} and {max}"));
-        None
-    }
+    errors.check(field, bounds.check(value?))
 }

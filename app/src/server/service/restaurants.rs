@@ -3,7 +3,7 @@
 
 use super::auth::authorize_owner;
 use super::{Result, Service, bounded, optional_text};
-use crate::domain::limits::{MAX_PAGE, parse_date, search_text};
+use crate::domain::limits::{self, MAX_PAGE, parse_date, search_text};
 use crate::domain::{DurationRule, Email, OpeningHours, Phone, RestaurantName, TimeZone};
 use crate::model::{CreatedRestaurant, NewRestaurant, Restaurant, RestaurantPage};
 use crate::server::error::FieldErrors;
@@ -86,8 +86,8 @@ impl Service {
         if !(1..=MAX_PAGE).contains(&page) {
             errors.add("page", format!("pages are 1 to {MAX_PAGE}"));
         }
-        if !(1..=100).contains(&per_page) {
-            errors.add("per_page", "must be between 1 and 100");
+        if let Err(e) = limits::PER_PAGE.check(per_page as i64) {
+            errors.add("per_page", e.0);
         }
         let q = q.and_then(|q| errors.check("q", search_text(q)));
         let city = city.and_then(|c| errors.check("city", search_text(c)));
@@ -147,8 +147,8 @@ fn merge_restaurant_fields(
     let mut short = |field: &str, value: &Option<String>, target: &mut Option<String>| {
         if let Some(v) = value {
             let v = v.trim();
-            if v.chars().count() > 200 {
-                errors.add(field, "at most 200 characters");
+            if v.chars().count() > limits::PLACE_CHARS {
+                errors.add(field, format!("at most {} characters", limits::PLACE_CHARS));
             }
             *target = (!v.is_empty()).then(|| v.to_string());
         }
@@ -160,19 +160,19 @@ fn merge_restaurant_fields(
     {
         base.policy.tz = tz;
     }
-    if let Some(lat) = input.latitude {
-        if (-90.0..=90.0).contains(&lat) {
-            base.latitude = Some(lat);
-        } else {
-            errors.add("latitude", "must be between -90 and 90");
+    let mut degrees = |field: &str, value: Option<f64>, (min, max): (f64, f64)| {
+        let value = value?;
+        if (min..=max).contains(&value) {
+            return Some(value);
         }
+        errors.add(field, format!("must be between {min} and {max}"));
+        None
+    };
+    if let Some(lat) = degrees("latitude", input.latitude, limits::LATITUDE) {
+        base.latitude = Some(lat);
     }
-    if let Some(lon) = input.longitude {
-        if (-180.0..=180.0).contains(&lon) {
-            base.longitude = Some(lon);
-        } else {
-            errors.add("longitude", "must be between -180 and 180");
-        }
+    if let Some(lon) = degrees("longitude", input.longitude, limits::LONGITUDE) {
+        base.longitude = Some(lon);
     }
     if let Some(hours) = input
         .opening_hours
@@ -182,10 +182,13 @@ fn merge_restaurant_fields(
         base.policy.hours = hours;
     }
     let rules = &mut base.policy.rules;
-    if let Some(n) = bounded(&mut errors, "slot_minutes", input.slot_minutes, 5, 240) {
+    if let Some(n) = bounded(&mut errors, "slot_minutes", input.slot_minutes, limits::SLOT_MINUTES)
+    {
         rules.slot_minutes = n as u16;
     }
-    if let Some(n) = bounded(&mut errors, "duration_minutes", input.duration_minutes, 15, 720) {
+    if let Some(n) =
+        bounded(&mut errors, "duration_minutes", input.duration_minutes, limits::STAY_MINUTES)
+    {
         rules.duration_minutes = n as u16;
     }
     if let Some(durations) = &input.durations {
@@ -194,28 +197,41 @@ fn merge_restaurant_fields(
             Err(message) => errors.add("durations", message),
         }
     }
-    if let Some(n) = bounded(&mut errors, "buffer_minutes", input.buffer_minutes, 0, 240) {
+    if let Some(n) =
+        bounded(&mut errors, "buffer_minutes", input.buffer_minutes, limits::BUFFER_MINUTES)
+    {
         rules.buffer_minutes = n as u16;
     }
-    if let Some(n) =
-        bounded(&mut errors, "walk_in_seats_percent", input.walk_in_seats_percent, 0, 100)
-    {
+    if let Some(n) = bounded(
+        &mut errors,
+        "walk_in_seats_percent",
+        input.walk_in_seats_percent,
+        limits::WALK_IN_PERCENT,
+    ) {
         rules.walk_in_seats_percent = n as u8;
     }
-    if let Some(n) = bounded(&mut errors, "min_notice_minutes", input.min_notice_minutes, 0, 43200)
+    if let Some(n) =
+        bounded(&mut errors, "min_notice_minutes", input.min_notice_minutes, limits::NOTICE_MINUTES)
     {
         rules.min_notice_minutes = n as u32;
     }
-    if let Some(n) = bounded(&mut errors, "max_days_ahead", input.max_days_ahead, 0, 730) {
+    if let Some(n) =
+        bounded(&mut errors, "max_days_ahead", input.max_days_ahead, limits::DAYS_AHEAD)
+    {
         rules.max_days_ahead = n as u16;
     }
     // 0 removes the restaurant's own limit: the tables decide.
-    if let Some(n) =
-        bounded(&mut errors, "requests_per_minute", input.requests_per_minute, 100, 2000)
-    {
+    if let Some(n) = bounded(
+        &mut errors,
+        "requests_per_minute",
+        input.requests_per_minute,
+        limits::REQUESTS_PER_MINUTE,
+    ) {
         base.requests_per_minute = Some(n as u16);
     }
-    if let Some(n) = bounded(&mut errors, "max_party_size", input.max_party_size, 0, 20) {
+    if let Some(n) =
+        bounded(&mut errors, "max_party_size", input.max_party_size, limits::LARGEST_PARTY)
+    {
         rules.max_party_size = (n > 0).then_some(n as u8);
     }
     if let Some(dates) = &input.closed_dates {
@@ -226,8 +242,8 @@ fn merge_restaurant_fields(
                 Err(e) => errors.add("closed_dates", e.0),
             }
         }
-        if parsed.len() > 1000 {
-            errors.add("closed_dates", "at most 1000 dates");
+        if parsed.len() > limits::MAX_CLOSED_DATES {
+            errors.add("closed_dates", format!("at most {} dates", limits::MAX_CLOSED_DATES));
         }
         parsed.sort();
         parsed.dedup();
@@ -237,19 +253,20 @@ fn merge_restaurant_fields(
     Ok(base)
 }
 
-/// Durations by party size: sorted, each size once, sizes 1–20, 15–720 minutes.
+/// Durations by party size: sorted, each size once, within the bounds of a
+/// party and of a stay.
 fn parse_durations(rules: &[DurationRule]) -> std::result::Result<Vec<DurationRule>, String> {
-    if rules.len() > 20 {
-        return Err("at most 20 entries".into());
+    if rules.len() > limits::MAX_DURATIONS {
+        return Err(format!("at most {} entries", limits::MAX_DURATIONS));
     }
     let mut sorted = rules.to_vec();
     sorted.sort_by_key(|d| d.max_party_size);
     for d in &sorted {
-        if !(1..=20).contains(&d.max_party_size) {
-            return Err("max_party_size must be between 1 and 20".into());
+        if let Err(e) = limits::PARTY.check(d.max_party_size.into()) {
+            return Err(format!("max_party_size {e}"));
         }
-        if !(15..=720).contains(&d.minutes) {
-            return Err("minutes must be between 15 and 720".into());
+        if let Err(e) = limits::STAY_MINUTES.check(d.minutes.into()) {
+            return Err(format!("minutes {e}"));
         }
     }
     if sorted.windows(2).any(|w| w[0].max_party_size == w[1].max_party_size) {

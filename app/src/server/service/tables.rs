@@ -2,7 +2,7 @@
 
 use super::auth::authorize_owner;
 use super::{Result, Service, optional_text};
-use crate::domain::{Seats, TableLabel};
+use crate::domain::{Seats, TableLabel, limits};
 use crate::model::{NewTable, Table, TableChanges};
 use crate::server::error::{FieldErrors, ServiceError};
 use crate::server::store::tables::{self, TableRow};
@@ -35,8 +35,9 @@ impl Service {
         if new.is_empty() {
             errors.add("tables", "add at least one table");
         }
-        if new.len() > 200 {
-            errors.add("tables", "at most 200 tables at a time");
+        if new.len() > limits::MAX_TABLES_AT_ONCE {
+            errors
+                .add("tables", format!("at most {} tables at a time", limits::MAX_TABLES_AT_ONCE));
         }
         let mut rows = Vec::new();
         for (i, table) in new.iter().enumerate() {
@@ -180,12 +181,10 @@ fn apply_table_changes(
     if let Some(seats) = changes.capacity.and_then(|n| errors.check("capacity", Seats::new(n))) {
         row.capacity = seats.get() as i64;
     }
-    if let Some(n) = changes.min_party_size {
-        if (1..=20).contains(&n) {
-            row.min_party_size = n;
-        } else {
-            errors.add("min_party_size", "must be between 1 and 20");
-        }
+    if let Some(n) =
+        changes.min_party_size.and_then(|n| errors.check("min_party_size", limits::PARTY.check(n)))
+    {
+        row.min_party_size = n;
     }
     if row.min_party_size > row.capacity {
         errors.add("min_party_size", "cannot be more than the table's seats");
@@ -193,8 +192,8 @@ fn apply_table_changes(
     let mut short = |field: &str, value: &Option<String>, target: &mut Option<String>| {
         if let Some(v) = value {
             let v = v.trim();
-            if v.chars().count() > 40 {
-                errors.add(field, "at most 40 characters");
+            if v.chars().count() > limits::GROUP_CHARS {
+                errors.add(field, format!("at most {} characters", limits::GROUP_CHARS));
             }
             *target = (!v.is_empty()).then(|| v.to_string());
         }

@@ -21,6 +21,16 @@ pub fn now() -> DateTime<Utc> {
 /// The server secret of the tests (`COVERS_SECRET` of the servers they start).
 pub const SECRET: &str = "covers tests: a server secret of at least 32 characters";
 
+/// A date written `YYYY-MM-DD`, as the edge would parse it.
+pub fn ymd(text: &str) -> chrono::NaiveDate {
+    app::domain::limits::parse_date(text).expect("a date")
+}
+
+/// A party of `n` people.
+pub fn party_of(n: i64) -> app::domain::PartySize {
+    app::domain::PartySize::new(n).expect("1 to 20 people")
+}
+
 pub fn secrets() -> Secrets {
     Secrets::from_key(SECRET.as_bytes())
 }
