@@ -6,6 +6,7 @@
 pub mod engine;
 pub mod hours;
 pub mod limits;
+pub mod start;
 pub mod values;
 
 pub use engine::{
@@ -13,6 +14,7 @@ pub use engine::{
     Unavailable, alternatives, natural_cmp, seat, table_is_free,
 };
 pub use hours::{OpeningHours, Period, PeriodSpec, Slot, service_day, slot_grid};
+pub use start::Start;
 pub use values::{
     DinerName, Email, Notes, ParseError, PartySize, Phone, RestaurantName, Seats, TableLabel,
     TimeZone, capitalize,

@@ -55,7 +55,7 @@ pub async fn get_slot(
     start: String,
     party_size: String,
 ) -> Result<Option<SlotDetails>, LoadError> {
-    use crate::domain::PartySize;
+    use crate::domain::{PartySize, Start};
     use crate::server::ServiceError;
     use crate::server::service::SlotView;
 
@@ -77,14 +77,19 @@ pub async fn get_slot(
         assigned: Vec::new(),
         problem: None,
     };
-    let (date, instant) = match service.slot_start(&id, &start, party).await {
+    let not_a_time = || Some("This is not a time of this restaurant.".to_string());
+    let Ok(asked) = Start::parse(&start) else {
+        details.problem = not_a_time();
+        return Ok(Some(details));
+    };
+    let (date, instant) = match service.slot_start(&id, asked, party).await {
         Ok(Some(slot)) => slot,
         Ok(None) => {
             details.problem = Some("The restaurant takes no reservation at this time.".into());
             return Ok(Some(details));
         }
         Err(ServiceError::Invalid(_)) => {
-            details.problem = Some("This is not a time of this restaurant.".into());
+            details.problem = not_a_time();
             return Ok(Some(details));
         }
         Err(e) => return Err(failed(e)),

@@ -5,10 +5,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::auth::authorize_owner;
-use super::booking::parse_start;
 use super::cache::Day;
 use super::{Result, Service};
-use crate::domain::{Ask, Channel, Floor, PartySize, TableInfo, capitalize, seat};
+use crate::domain::{Ask, Channel, Floor, PartySize, Start, TableInfo, capitalize, seat};
 use crate::model::{
     DayExplanation, DaySlots, HeldTable, Reason, SlotExplanation, SlotInfo, TableAvailability,
 };
@@ -29,11 +28,11 @@ impl Service {
     /// The service date and the instant of a start time, when it is a slot
     /// of the restaurant for the party: a slot after midnight belongs to the
     /// previous day's late period, as for booking. `None` when it is no slot;
-    /// an `Invalid` error when `start` is not a time.
+    /// an `Invalid` error when `start` is a wall time the clocks skip.
     pub async fn slot_start(
         &self,
         restaurant_id: &str,
-        start: &str,
+        start: Start,
         party: PartySize,
     ) -> Result<Option<(NaiveDate, DateTime<Utc>)>> {
         // The restaurant as the slot lists see it (kept in memory, checked
@@ -43,7 +42,7 @@ impl Service {
             self.floor(&mut conn, restaurant_id, None, |_| Ok(((), Vec::new()))).await?;
         drop(conn);
         let policy = &plan.restaurant.policy;
-        let start = parse_start(start, policy.tz).map_err(|m| ServiceError::invalid("start", m))?;
+        let start = start.resolve(policy.tz).map_err(|e| ServiceError::invalid("start", e.0))?;
         Ok(policy.find_slot(start, Some(party)).map(|(date, slot)| (date, slot.start)))
     }
 

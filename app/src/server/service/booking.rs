@@ -3,14 +3,14 @@
 //! history line and (with an idempotency key) the key, in one transaction.
 //! A slot taken meanwhile is refused with the nearest other times.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone as _, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::AnyConnection;
 
 use super::availability::held_table;
 use super::cache::Day;
 use super::{Result, Service, optional_text};
 use crate::domain::{
-    Ask, Channel, DinerName, Email, Floor, Notes, PartySize, Phone, Slot, TableInfo, TimeZone,
+    Ask, Channel, DinerName, Email, Floor, Notes, PartySize, Phone, Slot, Start, TableInfo,
     Unavailable, alternatives, seat,
 };
 use crate::model::{NewReservation, Reservation, Status, people};
@@ -66,7 +66,9 @@ impl Service {
         };
         let restaurant_id =
             errors.required("restaurant_id", optional_text(input.restaurant_id.as_ref()));
-        let start_text = errors.required("start", optional_text(input.start.as_ref()));
+        let start = errors
+            .required("start", optional_text(input.start.as_ref()))
+            .and_then(|s| errors.check("start", Start::parse(s)));
         let party = match input.party_size {
             None => {
                 errors.add("party_size", "party size is required");
@@ -87,8 +89,7 @@ impl Service {
             .unwrap_or_default();
         let table_id = optional_text(input.table_id.as_ref());
         errors.finish()?;
-        let (restaurant_id, start_text) =
-            (restaurant_id.expect("checked"), start_text.expect("checked"));
+        let (restaurant_id, start) = (restaurant_id.expect("checked"), start.expect("checked"));
         let (party, name, phone) =
             (party.expect("checked"), name.expect("checked"), phone.expect("checked"));
 
@@ -106,8 +107,9 @@ impl Service {
         let Day { plan, prepared: (date, slot), holds, .. } = self
             .floor(&mut tx, restaurant_id, None, |restaurant| {
                 let policy = &restaurant.policy;
-                let start = parse_start(start_text, restaurant.tz())
-                    .map_err(|m| ServiceError::invalid("start", m))?;
+                let start = start
+                    .resolve(restaurant.tz())
+                    .map_err(|e| ServiceError::invalid("start", e.0))?;
                 let (date, slot) = policy.find_slot(start, Some(party)).ok_or_else(|| {
                     ServiceError::invalid("start", not_a_slot(policy.rules.slot_minutes))
                 })?;
@@ -187,24 +189,6 @@ pub(super) async fn hold_tables(
         message: "that table is already booked at that time".into(),
         alternatives: Vec::new(),
     })
-}
-
-/// A start time: RFC 3339 with an offset, or a local `YYYY-MM-DDTHH:MM`
-/// read in the restaurant's zone (a repeated wall time means its first
-/// occurrence, as in the slot lists).
-pub(super) fn parse_start(text: &str, tz: TimeZone) -> std::result::Result<DateTime<Utc>, String> {
-    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
-        crate::domain::limits::check_date(t.date_naive()).map_err(|e| e.0)?;
-        return Ok(t.with_timezone(&Utc));
-    }
-    let local = NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
-        .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S"))
-        .map_err(|_| format!("{text:?} is not a time; use 2026-12-04T19:00 or RFC 3339"))?;
-    crate::domain::limits::check_date(local.date()).map_err(|e| e.0)?;
-    tz.0.from_local_datetime(&local)
-        .earliest()
-        .map(|t| t.with_timezone(&Utc))
-        .ok_or_else(|| format!("{local} does not exist in {} (the clocks change then)", tz.name()))
 }
 
 pub(super) fn not_a_slot(slot_minutes: u16) -> String {

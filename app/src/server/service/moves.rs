@@ -3,10 +3,10 @@
 //! reservations on one table.
 
 use super::auth::{Caller, authorize_reservation};
-use super::booking::{hold_tables, not_a_slot, parse_start, refusal};
+use super::booking::{hold_tables, not_a_slot, refusal};
 use super::cache::Day;
 use super::{Result, Service, optional_text};
-use crate::domain::{Ask, Channel, Floor, MAX_JOINED_TABLES, PartySize, seat};
+use crate::domain::{Ask, Channel, Floor, MAX_JOINED_TABLES, PartySize, Start, seat};
 use crate::model::{Reservation, ReservationChanges, people};
 use crate::server::error::{FieldErrors, ServiceError};
 use crate::server::store::{self, Scope, Turn, from_secs, reservations};
@@ -32,10 +32,13 @@ impl Service {
         let id = id.as_str();
         let mut errors = FieldErrors::default();
         let party = changes.party_size.and_then(|n| errors.check("party_size", PartySize::new(n)));
-        let start_text = optional_text(changes.start.as_ref());
-        if changes.start.is_some() && start_text.is_none() {
-            errors.add("start", "start cannot be empty");
-        }
+        let start = match (changes.start.is_some(), optional_text(changes.start.as_ref())) {
+            (true, None) => {
+                errors.add("start", "start cannot be empty");
+                None
+            }
+            (_, text) => text.and_then(|t| errors.check("start", Start::parse(t))),
+        };
         if let Some(ids) = &changes.table_ids {
             if ids.is_empty() {
                 errors.add("table_ids", "name at least one table, or leave table_ids out");
@@ -63,9 +66,10 @@ impl Service {
         let Day { plan, prepared: (date, slot), holds, .. } = self
             .floor(&mut tx, &restaurant.id, Some(id), |restaurant| {
                 let policy = &restaurant.policy;
-                let start = match start_text {
-                    Some(text) => parse_start(text, restaurant.tz())
-                        .map_err(|m| ServiceError::invalid("start", m))?,
+                let start = match start {
+                    Some(start) => start
+                        .resolve(restaurant.tz())
+                        .map_err(|e| ServiceError::invalid("start", e.0))?,
                     None => from_secs(row.start_at),
                 };
                 let (date, slot) = policy.find_slot(start, Some(party)).ok_or_else(|| {
