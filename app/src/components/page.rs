@@ -20,10 +20,14 @@ where
 {
     // While other data loads (a new date, say), the page shown so far stays
     // on screen but is marked busy and takes no clicks: a time picked from
-    // it would be for what was asked before.
+    // it would be for what was asked before. That happens in the browser
+    // only: on the server the transition sets `pending` from an effect on
+    // another worker thread, and a read racing that write fails, so the
+    // server never reads it (a page it renders is never busy).
     let (pending, set_pending) = signal(false);
+    let busy = move || (!cfg!(feature = "ssr") && pending.get()).then_some("true");
     view! {
-        <div class="loaded" aria-busy=move || pending.get().then_some("true")>
+        <div class="loaded" aria-busy=busy>
         <Transition fallback=|| view! { <p>"Loading…"</p> } set_pending>
             {move || {
                 let render = render.clone();

@@ -172,3 +172,23 @@ async fn metrics_count_and_time_requests_by_route() {
     assert!(body.contains("covers_http_request_duration_seconds_bucket"), "{body}");
     assert!(body.contains(r#"covers_db_connections{pool="writer",state="open"}"#), "{body}");
 }
+
+/// A page that waits for its data renders whole however its parts are
+/// spread over the worker threads. The loading marker used to be read on
+/// the server while another thread was writing it; the read failed and the
+/// page answered 500 about once in a hundred renders.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_waiting_for_its_data_renders_whole_every_time() {
+    let app = TestApp::new().await;
+    let created = app.state.service.create_restaurant(app::model::NewRestaurant {
+        name: Some("Chez Busy".into()),
+        phone: Some("+33 1 23 45 67 89".into()),
+        ..Default::default()
+    });
+    let id = created.await.unwrap().restaurant.id;
+    for render in 0..400 {
+        let (status, _, body) = app.get(&format!("/restaurants/{id}")).await;
+        assert_eq!(status, StatusCode::OK, "render {render}: {body}");
+        assert!(body.contains("Chez Busy"), "render {render}");
+    }
+}
