@@ -4,8 +4,6 @@
 //! evening of concurrent bookings, and a property test that listing and
 //! booking always agree.
 
-use crate::common;
-
 use std::sync::Arc;
 
 use app::domain::DurationRule;
@@ -13,8 +11,7 @@ use app::model::{NewRestaurant, NewTable, ReservationChanges, Status, StatusChan
 use app::server::service::SlotView;
 use app::server::{Service, ServiceError};
 use chrono::Duration;
-use common::load::overlapping_holds;
-use common::{TestDb, booking, fields, party_of, table, ymd};
+use testkit::{TestDb, booking, fields, overlapping_holds, party_of, table, ymd};
 
 const DAY: &str = "2026-12-04";
 
@@ -252,8 +249,8 @@ async fn a_retry_with_the_same_idempotency_key_returns_the_same_reservation() {
 
     // Keys are kept for a day and more; after two days a key is free again.
     let later = |hours: i64| {
-        Service::new(t.db.clone(), common::secrets())
-            .with_clock(Arc::new(move || common::now() + Duration::hours(hours)))
+        Service::new(t.db.clone(), testkit::secrets())
+            .with_clock(Arc::new(move || testkit::now() + Duration::hours(hours)))
     };
     let (kept, replayed) = later(25).book_once(request.clone(), Some("order-1")).await.unwrap();
     assert!(replayed);

@@ -1,12 +1,10 @@
 //! The service against a real SQLite file: set-up, slots, booking,
 //! cancelling, privacy, and the database's own double-booking guard.
 
-use crate::common;
-
 use app::model::{NewReservation, NewRestaurant, NewTable, Status, TableChanges};
 use app::server::ServiceError;
 use app::server::service::{Caller, SlotView};
-use common::{TestDb, booking, fields, party_of, ymd};
+use testkit::{TestDb, booking, fields, party_of, ymd};
 
 #[tokio::test]
 async fn creating_a_restaurant_validates_every_field_and_writes_nothing_on_error() {
@@ -307,8 +305,8 @@ async fn two_service_instances_on_one_file_cannot_double_book() {
     let t = TestDb::new().await;
     let (created, tables) = t.restaurant(&[4]).await;
     let other_db = app::server::Db::connect(Some(&t.url())).await.unwrap();
-    let other = app::server::Service::new(other_db, common::secrets())
-        .with_clock(std::sync::Arc::new(common::now));
+    let other = app::server::Service::new(other_db, testkit::secrets())
+        .with_clock(std::sync::Arc::new(testkit::now));
     let mut tasks = Vec::new();
     for i in 0..20 {
         let service = if i % 2 == 0 { t.service.clone() } else { other.clone() };
@@ -335,8 +333,8 @@ async fn a_server_sees_at_once_what_another_changed_in_a_restaurant_and_its_tabl
     let (created, tables) = t.restaurant(&[2]).await;
     let (id, key) = (&created.restaurant.id, Some(created.owner_key.as_str()));
     let other_db = app::server::Db::connect(Some(&t.url())).await.unwrap();
-    let other = app::server::Service::new(other_db, common::secrets())
-        .with_clock(std::sync::Arc::new(common::now));
+    let other = app::server::Service::new(other_db, testkit::secrets())
+        .with_clock(std::sync::Arc::new(testkit::now));
     let first = &t.service;
     let times = |day: app::model::DaySlots| {
         day.slots.iter().map(|s| s.local_time.clone()).collect::<Vec<_>>()
@@ -348,7 +346,7 @@ async fn a_server_sees_at_once_what_another_changed_in_a_restaurant_and_its_tabl
 
     // A table added over there is offered and given out here.
     let added =
-        other.add_tables(id, key, vec![common::table(4, "Big", None, false)]).await.unwrap();
+        other.add_tables(id, key, vec![testkit::table(4, "Big", None, false)]).await.unwrap();
     let for_four =
         first.slots(id, ymd("2026-12-04"), SlotView::Seatable(party_of(4))).await.unwrap();
     assert_eq!(for_four.slots.len(), 10);
@@ -505,8 +503,8 @@ async fn the_sqlite_write_ahead_log_is_folded_back_so_it_stops_growing() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("covers.db");
     let db = app::server::Db::connect(Some(&format!("sqlite:{}", file.display()))).await.unwrap();
-    let service = app::server::Service::new(db, common::secrets())
-        .with_clock(std::sync::Arc::new(common::now));
+    let service = app::server::Service::new(db, testkit::secrets())
+        .with_clock(std::sync::Arc::new(testkit::now));
     let created = service
         .create_restaurant(NewRestaurant {
             name: Some("Chez Test".into()),

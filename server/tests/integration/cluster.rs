@@ -14,8 +14,9 @@ use std::time::Duration;
 use app::server::Db;
 use common::load::{
     Attempt, Instance, assert_every_acknowledged_booking_is_stored, busy_restaurant, evening_date,
-    evening_load, overlapping_holds,
+    evening_load,
 };
+use common::overlapping_holds;
 
 fn postgres_server() -> String {
     std::env::var("COVERS_TEST_POSTGRES").expect(

@@ -222,12 +222,6 @@ pub fn evening_date() -> String {
     (chrono::Utc::now() + chrono::Duration::days(3)).format("%Y-%m-%d").to_string()
 }
 
-/// How many pairs of active holds on one table overlap in `db` (always 0).
-pub async fn overlapping_holds(db: &app::server::Db) -> i64 {
-    let mut conn = db.reader().acquire().await.unwrap();
-    app::server::store::reservations::overlapping_holds(&mut conn).await.unwrap()
-}
-
 /// Checks that every reservation answered 201 is stored, and cancelled
 /// exactly when its cancellation was answered 200.
 pub async fn assert_every_acknowledged_booking_is_stored(
