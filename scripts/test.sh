@@ -33,7 +33,7 @@ step "Rust tests (PostgreSQL)"
 pg_start
 # The database tests make a database of their own in this cluster; the
 # tests marked as needing PostgreSQL (several instances, faults) run here.
-COVERS_TEST_POSTGRES="$COVERS_PG_URL" cargo test --locked -p server -- --include-ignored
+COVERS_TEST_POSTGRES="$COVERS_PG_URL" cargo test --locked -p app -p server -- --include-ignored
 
 step "build the site and the server for the end-to-end tests"
 bash scripts/build.sh --debug
