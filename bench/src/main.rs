@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use app::model::{NewReservation, NewRestaurant, NewTable};
-use app::server::store::reservations;
+use app::server::store::{self, reservations};
 use app::server::{Db, Service, ServiceError};
 use clap::Parser;
 use hdrhistogram::Histogram;
@@ -194,12 +194,11 @@ async fn store_past_reservations(
     count: u64,
 ) -> Result<(), String> {
     let db = Db::connect(Some(database_url)).await.map_err(|e| e.to_string())?;
-    let tables: Vec<String> = sqlx::query_scalar("SELECT id FROM tables WHERE restaurant_id = $1")
-        .bind(restaurant)
-        .fetch_all(db.reader())
-        .await
-        .map_err(|e| e.to_string())?;
-    let now = chrono::Utc::now().timestamp();
+    let tables = {
+        let mut conn = db.reader().acquire().await.map_err(|e| e.to_string())?;
+        store::tables::load(&mut conn, restaurant, false).await.map_err(|e| e.to_string())?
+    };
+    let now = chrono::Utc::now();
     let started = Instant::now();
     let per_table = tables.len() as u64;
     let mut n = 0u64;
@@ -207,33 +206,29 @@ async fn store_past_reservations(
         let mut writer = db.write_connection().await.map_err(|e| e.to_string())?;
         let mut tx = db.begin(&mut writer).await.map_err(|e| e.to_string())?;
         for _ in 0..5_000.min(count - n) {
-            let table = &tables[(n % per_table) as usize];
-            let start = now - 86_400 - (n / per_table) as i64 * 7_200;
-            let rid = format!("past-{n}");
-            sqlx::query(
-                "INSERT INTO reservations (id, restaurant_id, party_size, start_at, end_at, hold_until, \
-                 name, phone, status, code_hash, created_at, updated_at) \
-                 VALUES ($1, $2, 2, $3, $4, $4, 'Past Guest', '0612345678', 'completed', 'x', $3, $3)",
-            )
-            .bind(&rid)
-            .bind(restaurant)
-            .bind(start)
-            .bind(start + 5_400)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| e.to_string())?;
-            sqlx::query(
-                "INSERT INTO reservation_tables (reservation_id, table_id, restaurant_id, start_at, hold_until, active) \
-                 VALUES ($1, $2, $3, $4, $5, 0)",
-            )
-            .bind(&rid)
-            .bind(table)
-            .bind(restaurant)
-            .bind(start)
-            .bind(start + 5_400)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| e.to_string())?;
+            let table = tables[(n % per_table) as usize].id.as_str();
+            let start = now
+                - chrono::Duration::days(1)
+                - chrono::Duration::hours(2 * (n / per_table) as i64);
+            let end = start + chrono::Duration::minutes(90);
+            let id = format!("past-{n}");
+            let row = store::reservations::NewRow {
+                id: &id,
+                restaurant_id: restaurant,
+                party_size: 2,
+                start,
+                end,
+                hold_until: end,
+                name: "Past Guest",
+                phone: "0612345678",
+                email: None,
+                notes: "",
+                code_hash: "x",
+                now: start.timestamp(),
+            };
+            store::reservations::insert_completed(&mut tx, row, &[table])
+                .await
+                .map_err(|e| e.to_string())?;
             n += 1;
         }
         tx.commit().await.map_err(|e| e.to_string())?;

@@ -155,10 +155,32 @@ pub struct NewRow<'a> {
 
 /// Inserts a confirmed reservation (its tables are held by [`hold`]).
 pub async fn insert(conn: &mut AnyConnection, new: NewRow<'_>) -> Result<ReservationRow> {
+    insert_as(conn, new, Status::Confirmed).await
+}
+
+/// Stores a reservation that is over (`completed`), with the tables it sat
+/// at recorded but no longer held: history brought in from elsewhere, such
+/// as the past evenings covers-bench stores before it measures.
+pub async fn insert_completed(
+    conn: &mut AnyConnection,
+    new: NewRow<'_>,
+    table_ids: &[&str],
+) -> Result<()> {
+    let (id, restaurant_id, start, until) = (new.id, new.restaurant_id, new.start, new.hold_until);
+    insert_as(conn, new, Status::Completed).await?;
+    hold_as(conn, id, restaurant_id, table_ids, start, until, false).await?;
+    Ok(())
+}
+
+async fn insert_as(
+    conn: &mut AnyConnection,
+    new: NewRow<'_>,
+    status: Status,
+) -> Result<ReservationRow> {
     Ok(sqlx::query_as(&format!(
         "INSERT INTO reservations (id, restaurant_id, party_size, start_at, end_at, hold_until, \
          name, phone, email, notes, status, code_hash, created_at, updated_at, confirmed_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'confirmed', $11, $12, $13, $14) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
          RETURNING {RESERVATION_COLUMNS}"
     ))
     .bind(new.id)
@@ -171,6 +193,7 @@ pub async fn insert(conn: &mut AnyConnection, new: NewRow<'_>) -> Result<Reserva
     .bind(new.phone)
     .bind(new.email)
     .bind(new.notes)
+    .bind(status.as_str())
     .bind(new.code_hash)
     .bind(new.now)
     .bind(new.now)
@@ -190,8 +213,21 @@ pub async fn hold(
     start: DateTime<Utc>,
     until: DateTime<Utc>,
 ) -> Result<bool> {
+    hold_as(conn, reservation_id, restaurant_id, table_ids, start, until, true).await
+}
+
+/// The rows of a reservation's tables; only `active` ones hold the table.
+async fn hold_as(
+    conn: &mut AnyConnection,
+    reservation_id: &str,
+    restaurant_id: &str,
+    table_ids: &[&str],
+    start: DateTime<Utc>,
+    until: DateTime<Utc>,
+    active: bool,
+) -> Result<bool> {
     let values: Vec<String> =
-        (0..table_ids.len()).map(|i| format!("($1, ${}, $2, $3, $4, 1)", i + 5)).collect();
+        (0..table_ids.len()).map(|i| format!("($1, ${}, $2, $3, $4, $5)", i + 6)).collect();
     let sql = format!(
         "INSERT INTO reservation_tables (reservation_id, table_id, restaurant_id, start_at, hold_until, active) \
          VALUES {}",
@@ -201,7 +237,8 @@ pub async fn hold(
         .bind(reservation_id)
         .bind(restaurant_id)
         .bind(start.timestamp())
-        .bind(until.timestamp());
+        .bind(until.timestamp())
+        .bind(active as i64);
     for id in table_ids {
         insert = insert.bind(*id);
     }
