@@ -47,15 +47,22 @@ where
 /// What a page shows when its data could not be loaded, answered with the
 /// error's status (503 with `Retry-After` while the database is unreachable).
 pub fn load_failed(error: &LoadError) -> impl IntoView + use<> {
+    answer_with(error.status());
+    view! { <p class="form-problem" role="alert">{error.to_string()}</p> }
+}
+
+/// Answers the page being rendered with HTTP `status`, and with
+/// `Retry-After` when it is 503 (on the server; nothing in the browser).
+pub fn answer_with(status: u16) {
     #[cfg(feature = "ssr")]
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         use axum::http::{HeaderValue, StatusCode, header};
-        let status =
-            StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         response.set_status(status);
         if status == StatusCode::SERVICE_UNAVAILABLE {
             response.insert_header(header::RETRY_AFTER, HeaderValue::from_static("5"));
         }
     }
-    view! { <p class="form-problem" role="alert">{error.to_string()}</p> }
+    #[cfg(not(feature = "ssr"))]
+    let _ = status;
 }

@@ -3,20 +3,11 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-/// Answers the page being rendered with HTTP 404 (on the server; a no-op in
-/// the browser).
-pub fn set_not_found_status() {
-    #[cfg(feature = "ssr")]
-    {
-        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-            response.set_status(axum::http::StatusCode::NOT_FOUND);
-        }
-    }
-}
+use crate::components::page::answer_with;
 
 #[component]
 pub fn NotFound() -> impl IntoView {
-    set_not_found_status();
+    answer_with(404);
     view! {
         <Title text="Page not found" />
         <h1>"Page not found"</h1>

@@ -29,7 +29,7 @@ pub fn ReservationPage() -> impl IntoView {
                 match reservation.await {
                     Ok(Some(mine)) => view! { <ReservationView mine cancel /> }.into_any(),
                     Ok(None) => {
-                        crate::pages::not_found::set_not_found_status();
+                        crate::components::page::answer_with(404);
                         view! {
                             <Title text="Reservation not found" />
                             <h1>"Reservation not found"</h1>
