@@ -13,6 +13,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
+use app::server::delivery::{Delivery, Transports};
 use app::server::{AppState, Db};
 use app::{App, shell};
 use axum::Router;
@@ -142,6 +143,9 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
             tracing::info!(restaurants = made, "demo data created");
         }
     }
+    // The outbox's delivery worker: every instance runs one.
+    let delivery = Delivery::new(db.clone(), Transports::default());
+    let delivery = tokio::spawn(delivery.run());
     let shutdown = shutdown_signal()?;
     let listener = tokio::net::TcpListener::bind(config.site_addr).await?;
     tracing::info!(
@@ -152,6 +156,7 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     );
     let app = router_with(state, protection).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await?;
+    delivery.abort();
     db.close().await;
     tracing::info!("covers stopped");
     Ok(())

@@ -3,6 +3,7 @@
 //! and the store (all SQL, and the one write path).
 
 pub mod db;
+pub mod delivery;
 pub mod demo;
 pub mod error;
 pub mod guesses;

@@ -5,4 +5,5 @@
 //! PostgreSQL database.
 
 mod engine;
+mod messages;
 mod operations;

@@ -8,6 +8,7 @@ use sqlx::AnyConnection;
 
 use super::availability::held_table;
 use super::cache::Day;
+use super::outbox::{self, Cause, Diner};
 use super::{Result, Service, optional_text};
 use crate::domain::{
     Ask, Channel, DinerName, Email, Floor, Notes, PartySize, Phone, Slot, Start, TableInfo,
@@ -155,6 +156,13 @@ impl Service {
         let labels = table_labels(&seated);
         let booked = format!("Booked for {} at {labels}", people(party.get()));
         reservations::record(&mut tx, &id, now, "diner", Some(Status::Confirmed), &booked).await?;
+        let diner = Diner {
+            reservation_id: &id,
+            start: slot.start,
+            email: email.as_ref().map(Email::as_str),
+            phone: phone.as_str(),
+        };
+        outbox::write(&mut tx, restaurant, &diner, Cause::Booked, now).await?;
         if let Some(key) = key {
             self.remember(&mut tx, key, request_hash, &id, &code, ts).await?;
         }

@@ -3,6 +3,7 @@
 //! change adds a history line in the same transaction.
 
 use super::auth::{Caller, authorize_reservation};
+use super::outbox::{self, Cause, Diner};
 use super::{Result, Service};
 use crate::model::{History, HistoryEntry, Reservation, Status, StatusChange};
 use crate::server::error::ServiceError;
@@ -58,6 +59,8 @@ impl Service {
                 };
                 reservations::record(&mut tx, &id, now, by, Some(Status::Cancelled), &change)
                     .await?;
+                let diner = Diner::of(&row);
+                outbox::write(&mut tx, &restaurant, &diner, Cause::Cancelled, now).await?;
                 tracing::info!(reservation = %id, by, "reservation cancelled");
                 metrics::counter!("covers_cancellations_total", "by" => by).increment(1);
                 row
@@ -129,6 +132,15 @@ impl Service {
                 text.push_str(&format!(": {reason}"));
             }
             reservations::record(&mut tx, &id, now, "owner", Some(to), &text).await?;
+            // A cancellation tells the diner; bringing one back confirms it again.
+            let cause = match (from, to) {
+                (_, Status::Cancelled) => Some(Cause::Cancelled),
+                (Status::Cancelled, Status::Pending | Status::Confirmed) => Some(Cause::Booked),
+                _ => None,
+            };
+            if let Some(cause) = cause {
+                outbox::write(&mut tx, &restaurant, &Diner::of(&row), cause, now).await?;
+            }
             tracing::info!(reservation = %id, from = from.as_str(), to = to.as_str(), "status changed");
             metrics::counter!("covers_status_changes_total", "to" => to.as_str()).increment(1);
         }

@@ -24,6 +24,7 @@ mod idempotency;
 mod keys;
 mod lifecycle;
 mod moves;
+mod outbox;
 mod restaurants;
 mod tables;
 

@@ -5,6 +5,7 @@
 use super::auth::{Caller, authorize_reservation};
 use super::booking::{hold_tables, not_a_slot, refusal};
 use super::cache::Day;
+use super::outbox::{self, Cause, Diner};
 use super::{Result, Service, optional_text};
 use crate::domain::{Ask, Channel, Floor, MAX_JOINED_TABLES, PartySize, Start, seat};
 use crate::model::{Reservation, ReservationChanges, people};
@@ -102,6 +103,12 @@ impl Service {
         };
         let text = format!("Moved from {} to {}", describe(&before), describe(&after));
         reservations::record(&mut tx, id, now, "owner", None, &text).await?;
+        // The diner hears of a new time or party size, not of new tables.
+        if (before.start, before.party_size) != (after.start, after.party_size) {
+            let diner = Diner::of(&row);
+            let diner = Diner { start: slot.start, ..diner };
+            outbox::write(&mut tx, &restaurant, &diner, Cause::Changed, now).await?;
+        }
         tx.commit().await?;
         tracing::info!(reservation = %id, "reservation moved");
         Ok(after)

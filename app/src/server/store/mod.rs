@@ -1,5 +1,5 @@
 //! All of Covers' SQL, one module per aggregate (restaurants, tables,
-//! reservations, idempotency keys), each row type mapped beside the queries
+//! reservations, idempotency keys, the messages of the outbox), each row type mapped beside the queries
 //! that read it; and the one write path every change takes.
 //!
 //! # The write path
@@ -13,6 +13,7 @@
 //! around the service on purpose, to prove the database's guards.)
 
 pub mod idempotency;
+pub mod messages;
 pub mod reservations;
 pub mod restaurants;
 pub mod tables;

@@ -22,6 +22,8 @@ pub struct RestaurantRecord {
     pub longitude: Option<f64>,
     /// The restaurant's own request budget a minute, if it set one.
     pub requests_per_minute: Option<u16>,
+    /// How long before a reservation its reminder goes; `None`: none.
+    pub reminder_hours_before: Option<u16>,
     pub policy: Policy,
     pub owner_key_hash: String,
     pub created_at: i64,
@@ -51,6 +53,7 @@ pub struct RestaurantRow {
     max_party_size: Option<i64>,
     closed_dates: String,
     requests_per_minute: Option<i64>,
+    reminder_hours_before: Option<i64>,
     owner_key_hash: String,
     created_at: i64,
     updated_at: i64,
@@ -60,7 +63,7 @@ pub struct RestaurantRow {
 pub const RESTAURANT_COLUMNS: &str = "id, name, phone, email, address, city, latitude, longitude, \
     timezone, opening_hours, slot_minutes, duration_minutes, durations, buffer_minutes, \
     walk_in_seats_percent, min_notice_minutes, max_days_ahead, max_party_size, closed_dates, \
-    requests_per_minute, owner_key_hash, created_at, updated_at, revision";
+    requests_per_minute, reminder_hours_before, owner_key_hash, created_at, updated_at, revision";
 
 impl TryFrom<RestaurantRow> for RestaurantRecord {
     type Error = ServiceError;
@@ -98,6 +101,7 @@ impl TryFrom<RestaurantRow> for RestaurantRecord {
             latitude: row.latitude,
             longitude: row.longitude,
             requests_per_minute: row.requests_per_minute.map(|n| n as u16),
+            reminder_hours_before: row.reminder_hours_before.map(|n| n as u16),
             owner_key_hash: row.owner_key_hash,
             created_at: row.created_at,
             updated_at: row.updated_at,
