@@ -51,6 +51,8 @@ sys_pkgs=(pkg-config gzip brotli curl)
 command -v node >/dev/null && command -v npm >/dev/null || sys_pkgs+=(nodejs npm)
 if [ $want_tests = 1 ]; then
   sys_pkgs+=(chromium)
+  # A real SMTP server for the tests of e-mail delivery.
+  sys_pkgs+=(python3-aiosmtpd)
   # PostgreSQL's server binaries (initdb, pg_ctl) and btree_gist, for the
   # throwaway clusters of the tests; no cluster of the package is used.
   compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || sys_pkgs+=(postgresql)

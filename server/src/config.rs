@@ -30,6 +30,9 @@ pub struct Config {
     pub secret: Option<String>,
     /// `COVERS_PUBLIC_URL`: the address people reach Covers at.
     pub public_url: Option<String>,
+    /// `COVERS_SMTP_URL` and `COVERS_MAIL_FROM`: the mail server messages
+    /// go out through, and their sender.
+    pub mail: Option<(String, String)>,
     /// `COVERS_TRUSTED_PROXIES`: the proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: TrustedProxies,
     /// `COVERS_RATE_LIMITS`: what one client, restaurant or guessed secret may do.
@@ -86,6 +89,26 @@ impl Config {
                 message: format!("{url:?} is not an address like https://covers.example.com"),
             });
         }
+        let mail = match (value("COVERS_SMTP_URL"), value("COVERS_MAIL_FROM")) {
+            (None, _) => None,
+            (Some(url), Some(from)) => {
+                app::server::delivery::Mailer::new(&url, &from).map_err(|message| {
+                    let name = if message.starts_with("not a mail server") {
+                        "COVERS_SMTP_URL"
+                    } else {
+                        "COVERS_MAIL_FROM"
+                    };
+                    ConfigError { name, message }
+                })?;
+                Some((url, from))
+            }
+            (Some(_), None) => {
+                return Err(ConfigError {
+                    name: "COVERS_MAIL_FROM",
+                    message: "set the sender of messages, like Covers <covers@example.com>".into(),
+                });
+            }
+        };
         let trusted_proxies =
             TrustedProxies::parse(&value("COVERS_TRUSTED_PROXIES").unwrap_or_default())
                 .map_err(|message| ConfigError { name: "COVERS_TRUSTED_PROXIES", message })?;
@@ -108,6 +131,7 @@ impl Config {
             site_root,
             secret: value("COVERS_SECRET"),
             public_url,
+            mail,
             trusted_proxies,
             limits,
             request_timeout,

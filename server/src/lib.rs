@@ -13,7 +13,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use app::server::delivery::{Delivery, Transports};
+use app::server::delivery::{Delivery, Mailer, Transports};
 use app::server::{AppState, Db};
 use app::{App, shell};
 use axum::Router;
@@ -144,7 +144,17 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     // The outbox's delivery worker: every instance runs one.
-    let delivery = Delivery::new(db.clone(), Transports::default());
+    let transports = Transports {
+        email: match &config.mail {
+            Some((url, from)) => Some(Mailer::new(url, from)?),
+            None => None,
+        },
+        public_url: config
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", config.site_addr)),
+    };
+    let delivery = Delivery::new(db.clone(), transports);
     let delivery = tokio::spawn(delivery.run());
     let shutdown = shutdown_signal()?;
     let listener = tokio::net::TcpListener::bind(config.site_addr).await?;

@@ -3,6 +3,8 @@
 //! file, or a fresh PostgreSQL database when `COVERS_TEST_POSTGRES` names a
 //! server), a clock fixed in time and sample requests.
 
+pub mod smtp;
+
 use std::sync::Arc;
 
 use app::model::{CreatedRestaurant, NewReservation, NewRestaurant, NewTable, Table};

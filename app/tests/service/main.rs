@@ -5,5 +5,6 @@
 //! PostgreSQL database.
 
 mod engine;
+mod mail;
 mod messages;
 mod operations;

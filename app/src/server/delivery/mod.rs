@@ -1,0 +1,220 @@
+//! The delivery worker: every `covers` instance runs one. It takes the
+//! messages of the outbox that are due (`store::messages::claim`: on
+//! PostgreSQL several instances take different rows), sends each and
+//! records what became of it. A message is sent at least once: a worker
+//! that dies holding messages lets them go when its claim runs out, and
+//! another (or itself, restarted) sends them.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use super::db::Db;
+use super::error::ServiceError;
+use super::service::Clock;
+use super::store::messages::{self, Channel, Kind, MessageRow, Outcome};
+use super::store::{self, Scope, reservations, restaurants};
+
+pub mod compose;
+pub mod email;
+
+pub use email::Mailer;
+
+/// How many messages one round takes.
+const BATCH: i64 = 5;
+/// How long a worker holds the messages it took before another may: long
+/// enough to send a whole batch to a mail server that times out each time.
+const CLAIM: Duration = Duration::from_secs(BATCH as u64 * 20 + 30);
+/// How often the worker looks for due messages.
+const TICK: Duration = Duration::from_secs(1);
+/// How many times a message is tried before it counts as failed.
+const MAX_ATTEMPTS: i64 = 10;
+/// The pause after a first failed try; it doubles with every try, to an hour.
+const FIRST_RETRY: i64 = 30;
+
+/// Where messages go out, and the address their links lead to.
+#[derive(Clone, Default)]
+pub struct Transports {
+    /// The mail server, when one is configured.
+    pub email: Option<Mailer>,
+    /// `COVERS_PUBLIC_URL`: the address diners reach Covers at.
+    pub public_url: String,
+}
+
+/// Why a message was not sent this time.
+#[derive(Clone, Debug)]
+pub struct Failure {
+    pub message: String,
+    /// Trying again will not help (an address the server refuses for good).
+    pub permanent: bool,
+}
+
+impl Failure {
+    pub fn permanent(message: impl Into<String>) -> Self {
+        Self { message: message.into(), permanent: true }
+    }
+
+    pub fn transient(message: impl Into<String>) -> Self {
+        Self { message: message.into(), permanent: false }
+    }
+}
+
+/// What became of one try, owned so that a retried write can use it again.
+#[derive(Clone, Debug)]
+enum Settled {
+    Sent(String),
+    NotSent(String),
+    Failed { error: String, retry_at: Option<i64> },
+}
+
+#[derive(Clone)]
+pub struct Delivery {
+    db: Db,
+    transports: Transports,
+    clock: Clock,
+}
+
+impl Delivery {
+    pub fn new(db: Db, transports: Transports) -> Self {
+        Self { db, transports, clock: Arc::new(Utc::now) }
+    }
+
+    /// The same worker on another clock (the tests' fixed "now").
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Runs rounds for ever, one a second (a failed round is logged and
+    /// the next one tries again).
+    pub async fn run(self) {
+        let mut tick = tokio::time::interval(TICK);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            // A full batch: more may be due, so go on at once.
+            loop {
+                match self.round().await {
+                    Ok(taken) if taken as i64 == BATCH => continue,
+                    Ok(_) => break,
+                    Err(err) => {
+                        tracing::warn!(error = %err, "message delivery round failed");
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Takes the messages due now and sends them; answers how many it took.
+    pub async fn round(&self) -> Result<usize, ServiceError> {
+        let now = (self.clock)();
+        let taken = self.claim(now).await?;
+        let count = taken.len();
+        for message in taken {
+            let settled = self.send(&message, now).await;
+            self.settle(message.id, settled).await?;
+        }
+        Ok(count)
+    }
+
+    async fn claim(&self, now: DateTime<Utc>) -> Result<Vec<MessageRow>, ServiceError> {
+        let mut conn = self.db.reader().acquire().await?;
+        if !messages::any_due(&mut conn, now.timestamp()).await? {
+            return Ok(Vec::new());
+        }
+        drop(conn);
+        let db = self.db.clone();
+        let (now, until) = (now.timestamp(), (now + CLAIM).timestamp());
+        store::write(&self.db, move |turn| {
+            let db = db.clone();
+            async move {
+                let mut writer = store::writer(&db, turn).await?;
+                let mut tx = store::begin(&db, &mut writer, Scope::Unshared).await?;
+                let taken = messages::claim(&mut tx, db.engine(), now, until, BATCH).await?;
+                tx.commit().await?;
+                Ok(taken)
+            }
+        })
+        .await
+    }
+
+    /// Sends one message and says what became of it.
+    async fn send(&self, message: &MessageRow, now: DateTime<Utc>) -> Settled {
+        let kind = Kind::parse(&message.kind);
+        let Some(channel) = Channel::parse(&message.channel) else {
+            return Settled::NotSent(format!("not sent: unknown channel {:?}", message.channel));
+        };
+        let mailer = match (channel, &self.transports.email) {
+            (Channel::Email, Some(mailer)) => mailer,
+            (Channel::Email, None) => {
+                return Settled::NotSent("not sent: no mail server configured".into());
+            }
+            (Channel::Sms, _) => {
+                return Settled::NotSent("not sent: no SMS provider configured".into());
+            }
+        };
+        let letter = match (kind, &message.reservation_id) {
+            (Some(kind), Some(id)) if kind != Kind::Code => match self.letter(kind, id).await {
+                Ok(letter) => letter,
+                Err(err) => return self.failed(message, Failure::transient(err.to_string()), now),
+            },
+            _ => {
+                return Settled::NotSent(format!(
+                    "not sent: nothing to say for {:?}",
+                    message.kind
+                ));
+            }
+        };
+        match mailer.send(&message.recipient, &letter, &message.id).await {
+            Ok(reply) => Settled::Sent(reply),
+            Err(failure) => self.failed(message, failure, now),
+        }
+    }
+
+    /// The letter of a message about reservation `id`, as it is now.
+    async fn letter(&self, kind: Kind, id: &str) -> Result<compose::Letter, ServiceError> {
+        let mut conn = self.db.reader().acquire().await?;
+        let reservation = reservations::find(&mut conn, id)
+            .await?
+            .ok_or_else(|| ServiceError::Internal(format!("reservation {id} is gone")))?;
+        let restaurant = restaurants::load(&mut conn, &reservation.restaurant_id).await?;
+        let link = format!("{}/reservations/{}", self.transports.public_url, reservation.id);
+        Ok(compose::letter(kind, &reservation, &restaurant, &link))
+    }
+
+    /// A failed try: again later, with a pause that doubles each time, or
+    /// failed for good.
+    fn failed(&self, message: &MessageRow, failure: Failure, now: DateTime<Utc>) -> Settled {
+        let retry_at = (!failure.permanent && message.attempts < MAX_ATTEMPTS).then(|| {
+            let pause = (FIRST_RETRY << (message.attempts - 1).clamp(0, 7)).min(3600);
+            now.timestamp() + pause
+        });
+        tracing::warn!(message = %message.id, error = %failure.message, retry = retry_at.is_some(), "message not sent");
+        Settled::Failed { error: failure.message, retry_at }
+    }
+
+    async fn settle(&self, id: String, settled: Settled) -> Result<(), ServiceError> {
+        let db = self.db.clone();
+        let now = (self.clock)().timestamp();
+        store::write(&self.db, move |turn| {
+            let (db, id, settled) = (db.clone(), id.clone(), settled.clone());
+            async move {
+                let mut writer = store::writer(&db, turn).await?;
+                let mut tx = store::begin(&db, &mut writer, Scope::Unshared).await?;
+                let outcome = match &settled {
+                    Settled::Sent(reply) => Outcome::Sent { provider_id: Some(reply) },
+                    Settled::NotSent(reason) => Outcome::NotSent { reason },
+                    Settled::Failed { error, retry_at } => {
+                        Outcome::Failed { error, retry_at: *retry_at }
+                    }
+                };
+                messages::settle(&mut tx, &id, outcome, now).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+        })
+        .await
+    }
+}
