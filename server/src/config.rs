@@ -33,12 +33,24 @@ pub struct Config {
     /// `COVERS_SMTP_URL` and `COVERS_MAIL_FROM`: the mail server messages
     /// go out through, and their sender.
     pub mail: Option<(String, String)>,
+    /// `COVERS_SMS_URL` (default `https://api.twilio.com`), `COVERS_SMS_ACCOUNT`,
+    /// `COVERS_SMS_TOKEN` and `COVERS_SMS_FROM`: the SMS provider.
+    pub sms: Option<SmsSettings>,
     /// `COVERS_TRUSTED_PROXIES`: the proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: TrustedProxies,
     /// `COVERS_RATE_LIMITS`: what one client, restaurant or guessed secret may do.
     pub limits: LimitSettings,
     /// `COVERS_REQUEST_TIMEOUT` (seconds): the longest a request may take.
     pub request_timeout: Duration,
+}
+
+/// The SMS provider's address, account, token and sender number.
+#[derive(Clone, Debug)]
+pub struct SmsSettings {
+    pub url: String,
+    pub account: String,
+    pub token: String,
+    pub from: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -92,7 +104,7 @@ impl Config {
         let mail = match (value("COVERS_SMTP_URL"), value("COVERS_MAIL_FROM")) {
             (None, _) => None,
             (Some(url), Some(from)) => {
-                app::server::delivery::Mailer::new(&url, &from).map_err(|message| {
+                app::server::delivery::Mailer::check(&url, &from).map_err(|message| {
                     let name = if message.starts_with("not a mail server") {
                         "COVERS_SMTP_URL"
                     } else {
@@ -106,6 +118,39 @@ impl Config {
                 return Err(ConfigError {
                     name: "COVERS_MAIL_FROM",
                     message: "set the sender of messages, like Covers <covers@example.com>".into(),
+                });
+            }
+        };
+        let sms = match (
+            value("COVERS_SMS_ACCOUNT"),
+            value("COVERS_SMS_TOKEN"),
+            value("COVERS_SMS_FROM"),
+        ) {
+            (None, None, None) => None,
+            (Some(account), Some(token), Some(from)) => {
+                let url =
+                    value("COVERS_SMS_URL").unwrap_or_else(|| "https://api.twilio.com".into());
+                if !(url.starts_with("https://") || url.starts_with("http://")) {
+                    return Err(ConfigError {
+                        name: "COVERS_SMS_URL",
+                        message: format!("{url:?} is not an address like https://api.twilio.com"),
+                    });
+                }
+                Some(SmsSettings { url, account, token, from })
+            }
+            (account, token, _) => {
+                let name = if account.is_none() {
+                    "COVERS_SMS_ACCOUNT"
+                } else if token.is_none() {
+                    "COVERS_SMS_TOKEN"
+                } else {
+                    "COVERS_SMS_FROM"
+                };
+                return Err(ConfigError {
+                    name,
+                    message:
+                        "set COVERS_SMS_ACCOUNT, COVERS_SMS_TOKEN and COVERS_SMS_FROM together"
+                            .into(),
                 });
             }
         };
@@ -132,6 +177,7 @@ impl Config {
             secret: value("COVERS_SECRET"),
             public_url,
             mail,
+            sms,
             trusted_proxies,
             limits,
             request_timeout,
@@ -288,6 +334,27 @@ mod tests {
             assert_eq!(config(&[(name, value)]).unwrap_err().name, name);
         }
         assert!(config(&[("COVERS_PUBLIC_URL", "https://covers.example.com/")]).unwrap().https());
+    }
+
+    #[test]
+    fn message_transports_are_all_or_nothing_and_name_what_is_wrong() {
+        let smtp = ("COVERS_SMTP_URL", "smtp://127.0.0.1:2525");
+        assert_eq!(config(&[smtp]).unwrap_err().name, "COVERS_MAIL_FROM");
+        let bad_from = ("COVERS_MAIL_FROM", "not an address");
+        assert_eq!(config(&[smtp, bad_from]).unwrap_err().name, "COVERS_MAIL_FROM");
+        let bad_url = ("COVERS_SMTP_URL", "mail.example.com");
+        let from = ("COVERS_MAIL_FROM", "Covers <covers@example.com>");
+        assert_eq!(config(&[bad_url, from]).unwrap_err().name, "COVERS_SMTP_URL");
+        assert!(config(&[smtp, from]).unwrap().mail.is_some());
+        let account = ("COVERS_SMS_ACCOUNT", "AC123");
+        let token = ("COVERS_SMS_TOKEN", "secret");
+        assert_eq!(config(&[account, token]).unwrap_err().name, "COVERS_SMS_FROM");
+        let sender = ("COVERS_SMS_FROM", "+15005550006");
+        let sms = config(&[account, token, sender]).unwrap().sms.unwrap();
+        assert_eq!(sms.url, "https://api.twilio.com");
+        let bad = ("COVERS_SMS_URL", "api.example.com");
+        assert_eq!(config(&[account, token, sender, bad]).unwrap_err().name, "COVERS_SMS_URL");
+        assert!(config(&[]).unwrap().sms.is_none());
     }
 
     #[test]

@@ -13,7 +13,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use app::server::delivery::{Delivery, Mailer, Transports};
+use app::server::delivery::{Delivery, Mailer, Texter, Transports};
 use app::server::{AppState, Db};
 use app::{App, shell};
 use axum::Router;
@@ -147,6 +147,10 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let transports = Transports {
         email: match &config.mail {
             Some((url, from)) => Some(Mailer::new(url, from)?),
+            None => None,
+        },
+        sms: match &config.sms {
+            Some(s) => Some(Texter::new(&s.url, &s.account, &s.token, &s.from)?),
             None => None,
         },
         public_url: config

@@ -3,6 +3,7 @@
 //! file, or a fresh PostgreSQL database when `COVERS_TEST_POSTGRES` names a
 //! server), a clock fixed in time and sample requests.
 
+pub mod sms;
 pub mod smtp;
 
 use std::sync::Arc;

@@ -17,6 +17,7 @@ const PUBLIC_URL: &str = "https://covers.example.com";
 fn transports(smtp_url: &str) -> Transports {
     Transports {
         email: Some(Mailer::new(smtp_url, "Covers <covers@example.com>").unwrap()),
+        sms: None,
         public_url: PUBLIC_URL.into(),
     }
 }

@@ -8,3 +8,4 @@ mod engine;
 mod mail;
 mod messages;
 mod operations;
+mod texts;

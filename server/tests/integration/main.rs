@@ -8,6 +8,7 @@ mod common;
 
 mod api;
 mod cluster;
+mod delivery;
 mod postgres_restart;
 mod process;
 mod protection;

@@ -16,6 +16,8 @@ use crate::server::store::restaurants::RestaurantRecord;
 pub struct Letter {
     pub subject: String,
     pub text: String,
+    /// The text message: the same news, short.
+    pub sms: String,
     pub html: String,
     /// The calendar file, for e-mail.
     pub calendar: Option<CalendarFile>,
@@ -37,7 +39,9 @@ pub fn letter(
     restaurant: &RestaurantRecord,
     link: &str,
 ) -> Letter {
-    let when = restaurant.local_secs(reservation.start_at).format("%A %-d %B %Y at %H:%M");
+    let start = restaurant.local_secs(reservation.start_at);
+    let when = start.format("%A %-d %B %Y at %H:%M");
+    let short_when = start.format("%a %-d %b %H:%M");
     let party = people(reservation.party_size as u8);
     let place = &restaurant.name;
     let (subject, lead) = match kind {
@@ -89,8 +93,16 @@ pub fn letter(
         attribute(link),
         escape(action)
     ));
+    let news = match kind {
+        Kind::Confirmation => format!("table for {party} booked, {short_when}"),
+        Kind::Change => format!("your reservation is now for {party}, {short_when}"),
+        Kind::Cancellation => format!("your reservation for {party}, {short_when}, is cancelled"),
+        Kind::Reminder => format!("reminder: table for {party}, {short_when}"),
+        Kind::Code => String::new(),
+    };
+    let sms = format!("{place}: {news}. {action}: {link}");
     let calendar = (kind != Kind::Code).then(|| calendar(kind, reservation, restaurant, &address));
-    Letter { subject, text, html, calendar }
+    Letter { subject, text, sms, html, calendar }
 }
 
 /// The reservation as a calendar event: one event per reservation (its id),

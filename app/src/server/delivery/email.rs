@@ -24,16 +24,24 @@ pub struct Mailer {
 
 impl Mailer {
     /// A mailer for the server at `url`, sending from `from`; a message
-    /// naming what is wrong with either.
+    /// naming what is wrong with either. (Within the Tokio runtime: the
+    /// mailer keeps a pool of connections.)
     pub fn new(url: &str, from: &str) -> Result<Self, String> {
+        let from = Self::check(url, from)?;
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
             .map_err(|e| format!("not a mail server address like smtp://host:25 ({e})"))?
             .timeout(Some(TIMEOUT))
             .build();
-        let from = from.parse().map_err(|e| {
-            format!("{from:?} is not an address like Covers <covers@example.com> ({e})")
-        })?;
         Ok(Self { transport, from })
+    }
+
+    /// Whether `url` and `from` make a mailer; the sender when they do.
+    pub fn check(url: &str, from: &str) -> Result<Mailbox, String> {
+        AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+            .map_err(|e| format!("not a mail server address like smtp://host:25 ({e})"))?;
+        from.parse().map_err(|e| {
+            format!("{from:?} is not an address like Covers <covers@example.com> ({e})")
+        })
     }
 
     /// Sends `letter` to `to`; answers the server's reply.

@@ -18,8 +18,10 @@ use super::store::{self, Scope, reservations, restaurants};
 
 pub mod compose;
 pub mod email;
+pub mod sms;
 
 pub use email::Mailer;
+pub use sms::Texter;
 
 /// How many messages one round takes.
 const BATCH: i64 = 5;
@@ -38,6 +40,8 @@ const FIRST_RETRY: i64 = 30;
 pub struct Transports {
     /// The mail server, when one is configured.
     pub email: Option<Mailer>,
+    /// The SMS provider, when one is configured.
+    pub sms: Option<Texter>,
     /// `COVERS_PUBLIC_URL`: the address diners reach Covers at.
     pub public_url: String,
 }
@@ -58,6 +62,12 @@ impl Failure {
     pub fn transient(message: impl Into<String>) -> Self {
         Self { message: message.into(), permanent: false }
     }
+}
+
+/// The transport a message takes.
+enum Via<'a> {
+    Mail(&'a Mailer),
+    Text(&'a Texter),
 }
 
 /// What became of one try, owned so that a retried write can use it again.
@@ -146,12 +156,13 @@ impl Delivery {
         let Some(channel) = Channel::parse(&message.channel) else {
             return Settled::NotSent(format!("not sent: unknown channel {:?}", message.channel));
         };
-        let mailer = match (channel, &self.transports.email) {
-            (Channel::Email, Some(mailer)) => mailer,
-            (Channel::Email, None) => {
+        let via = match (channel, &self.transports.email, &self.transports.sms) {
+            (Channel::Email, Some(mailer), _) => Via::Mail(mailer),
+            (Channel::Sms, _, Some(texter)) => Via::Text(texter),
+            (Channel::Email, None, _) => {
                 return Settled::NotSent("not sent: no mail server configured".into());
             }
-            (Channel::Sms, _) => {
+            (Channel::Sms, _, None) => {
                 return Settled::NotSent("not sent: no SMS provider configured".into());
             }
         };
@@ -167,7 +178,11 @@ impl Delivery {
                 ));
             }
         };
-        match mailer.send(&message.recipient, &letter, &message.id).await {
+        let sent = match via {
+            Via::Mail(mailer) => mailer.send(&message.recipient, &letter, &message.id).await,
+            Via::Text(texter) => texter.send(&message.recipient, &letter.sms).await,
+        };
+        match sent {
             Ok(reply) => Settled::Sent(reply),
             Err(failure) => self.failed(message, failure, now),
         }

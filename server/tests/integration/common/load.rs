@@ -19,6 +19,16 @@ impl Instance {
     /// Starts `covers` on `database_url`, on a free port, with its log in
     /// `dir`, and waits until it answers its health check.
     pub async fn start(database_url: &str, dir: &Path, name: &str) -> Instance {
+        Self::start_with(database_url, dir, name, &[]).await
+    }
+
+    /// The same, with more settings in its environment.
+    pub async fn start_with(
+        database_url: &str,
+        dir: &Path,
+        name: &str,
+        settings: &[(&str, &str)],
+    ) -> Instance {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let log = std::fs::File::create(dir.join(format!("{name}.log"))).unwrap();
         let child = Command::new(env!("CARGO_BIN_EXE_covers"))
@@ -33,6 +43,7 @@ impl Instance {
             // instance shares the secret.
             .env("COVERS_RATE_LIMITS", "off")
             .env("COVERS_SECRET", super::SECRET)
+            .envs(settings.iter().copied())
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()
