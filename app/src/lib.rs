@@ -29,6 +29,7 @@ use leptos_router::{
 use crate::components::nav::NavBar;
 use crate::pages::day::DayPage;
 use crate::pages::home::HomePage;
+use crate::pages::messages::MessagesPage;
 use crate::pages::not_found::NotFound;
 use crate::pages::owner::{NewRestaurantPage, TablesPage};
 use crate::pages::reservation::{MyReservationsPage, ReservationPage};
@@ -98,6 +99,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/restaurants/:id/tables") view=TablesPage ssr=SsrMode::Async />
                         <Route path=path!("/restaurants/:id/rules") view=RulesPage ssr=SsrMode::Async />
                         <Route path=path!("/restaurants/:id/day") view=DayPage ssr=SsrMode::Async />
+                        <Route path=path!("/restaurants/:id/messages") view=MessagesPage ssr=SsrMode::Async />
                         <Route path=path!("/reservations") view=MyReservationsPage ssr=SsrMode::Async />
                         <Route path=path!("/reservations/:id") view=ReservationPage ssr=SsrMode::Async />
                     </Routes>

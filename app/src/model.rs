@@ -475,6 +475,34 @@ pub struct ReservationChanges {
     pub table_ids: Option<Vec<String>>,
 }
 
+/// A message to a diner (or one on its way), and what became of it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Message {
+    pub id: String,
+    pub reservation_id: Option<String>,
+    /// `confirmation`, `change`, `cancellation` or `reminder`.
+    pub kind: String,
+    /// `email` or `sms`.
+    pub channel: String,
+    /// The address or number it goes to.
+    pub to: String,
+    /// `pending`, `sent`, `failed`, `not_sent` or `dropped` (a reminder
+    /// whose reservation moved or was cancelled).
+    pub status: String,
+    /// How many times it was tried.
+    pub attempts: u32,
+    /// Why it was not sent (yet), when it was not.
+    pub last_error: Option<String>,
+    #[serde(with = "rfc3339")]
+    pub created_at: DateTime<FixedOffset>,
+    /// When it goes (or went) out.
+    #[serde(with = "rfc3339")]
+    pub due_at: DateTime<FixedOffset>,
+    #[serde(default, with = "rfc3339::option")]
+    pub sent_at: Option<DateTime<FixedOffset>>,
+}
+
 /// One entry of a reservation's history.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

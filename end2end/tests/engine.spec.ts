@@ -1,5 +1,5 @@
 import { test, expect } from "./fixtures";
-import { daysAhead, unique } from "./helpers";
+import { daysAhead, ownRestaurant, unique } from "./helpers";
 
 test("a party of six is seated at two tables pushed together", async ({ page, request }) => {
   const name = unique("Joined Tables");
@@ -48,16 +48,6 @@ test("a party of six is seated at two tables pushed together", async ({ page, re
 });
 
 /// Creates a restaurant through the page, so this browser holds its owner key.
-async function ownRestaurant(page: import("@playwright/test").Page, name: string) {
-  await page.goto("/restaurants/new");
-  await page.getByLabel("Name").fill(name);
-  await page.getByLabel("Phone").fill("+33 1 23 45 67 89");
-  await page.getByRole("button", { name: "Create restaurant" }).click();
-  const ownerKey = (await page.getByTestId("owner-key").textContent())!;
-  const id = page.url().split("/restaurants/")[1].split("/")[0];
-  return { id, ownerKey };
-}
-
 test("an owner lays out joinable tables and sets the booking rules", async ({ page }) => {
   const { id } = await ownRestaurant(page, unique("Chez Rules"));
   await page.getByLabel("Seats", { exact: true }).fill("2");

@@ -1,4 +1,4 @@
-import { expect, type APIRequestContext } from "@playwright/test";
+import { expect, type APIRequestContext, type Page } from "@playwright/test";
 
 /// A date a few days ahead, as YYYY-MM-DD (UTC), so every slot is bookable.
 export function daysAhead(days: number): string {
@@ -28,4 +28,16 @@ export async function createRestaurant(
 /// A unique name, so tests running side by side do not see each other's data.
 export function unique(prefix: string): string {
   return `${prefix} ${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+}
+
+/// Creates a restaurant through its form, so this browser holds its owner key;
+/// returns its id and owner key, on its tables page.
+export async function ownRestaurant(page: Page, name: string) {
+  await page.goto("/restaurants/new");
+  await page.getByLabel("Name").fill(name);
+  await page.getByLabel("Phone").fill("+33 1 23 45 67 89");
+  await page.getByRole("button", { name: "Create restaurant" }).click();
+  const ownerKey = (await page.getByTestId("owner-key").textContent())!;
+  const id = page.url().split("/restaurants/")[1].split("/")[0];
+  return { id, ownerKey };
 }

@@ -38,6 +38,7 @@ pub fn OwnerNav(restaurant_id: String) -> impl IntoView {
                 <li><A href=link("/day")>"Reservations"</A></li>
                 <li><A href=link("/tables")>"Tables"</A></li>
                 <li><A href=link("/rules")>"Booking rules"</A></li>
+                <li><A href=link("/messages")>"Messages"</A></li>
                 <li><A href=link("")>"Public page"</A></li>
             </ul>
         </nav>

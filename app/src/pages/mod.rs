@@ -2,6 +2,7 @@
 
 pub mod day;
 pub mod home;
+pub mod messages;
 pub mod not_found;
 pub mod owner;
 pub mod reservation;

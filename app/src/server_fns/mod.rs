@@ -3,6 +3,7 @@
 
 pub mod flash;
 pub mod manage;
+pub mod messages;
 pub mod owner;
 pub mod reservations;
 

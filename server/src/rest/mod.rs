@@ -6,6 +6,7 @@
 mod bounds;
 mod day;
 pub mod extract;
+mod messages;
 pub mod openapi;
 mod reservations;
 mod restaurants;
@@ -17,6 +18,7 @@ use axum::Router;
 use axum::routing::{get, patch, post};
 
 use self::day::{day_reservations, explain_day};
+use self::messages::messages;
 use self::reservations::{
     cancel_reservation, create_reservation, get_reservation, history, move_reservation, set_status,
 };
@@ -43,6 +45,7 @@ pub fn routes() -> Router<AppState> {
         .route("/restaurants/{id}/reservations", get(day_reservations))
         .route("/reservations", post(create_reservation))
         .route("/restaurants/{id}/availability", get(explain_day))
+        .route("/restaurants/{id}/messages", get(messages))
         .route("/reservations/{id}", get(get_reservation).patch(move_reservation))
         .route("/reservations/{id}/cancel", post(cancel_reservation))
         .route("/reservations/{id}/status", post(set_status))

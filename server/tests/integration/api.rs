@@ -406,6 +406,7 @@ async fn the_openapi_document_describes_every_endpoint() {
         "/api/v1/reservations/{id}/status",
         "/api/v1/reservations/{id}/history",
         "/api/v1/restaurants/{id}/availability",
+        "/api/v1/restaurants/{id}/messages",
     ] {
         assert!(paths.contains_key(path), "{path} is documented");
     }
@@ -413,6 +414,47 @@ async fn the_openapi_document_describes_every_endpoint() {
         doc.body["components"]["schemas"]["Reservation"]["properties"]["party_size"].is_object()
     );
     assert!(doc.body["components"]["securitySchemes"]["owner_key"].is_object());
+}
+
+#[tokio::test]
+async fn the_owner_reads_what_was_sent_to_whom() {
+    let api = Api::new().await;
+    let (id, key, _) = api.restaurant().await;
+    let owner = format!("Bearer {key}");
+    let booked = api
+        .post(
+            "/api/v1/reservations",
+            json!({"restaurant_id": id, "start": "2026-12-04T19:00", "party_size": 2,
+                   "name": "Ada", "phone": "+44 20 7946 0958", "email": "ada@example.com"}),
+        )
+        .await;
+    assert_eq!(booked.status, StatusCode::CREATED, "{}", booked.body);
+    // Written "today" (the tests' 1 December), the restaurant's default day.
+    let uri = format!("/api/v1/restaurants/{id}/messages");
+    let today = api.send("GET", &uri, &[("authorization", &owner)], None).await;
+    assert_eq!(today.status, StatusCode::OK, "{}", today.body);
+    let items = today.body["items"].as_array().unwrap();
+    let kinds: Vec<(&str, &str)> = items
+        .iter()
+        .map(|m| (m["kind"].as_str().unwrap(), m["channel"].as_str().unwrap()))
+        .collect();
+    assert_eq!(kinds.len(), 3, "{kinds:?}");
+    assert!(kinds.contains(&("confirmation", "email")));
+    assert!(kinds.contains(&("reminder", "sms")));
+    let confirmation = items.iter().find(|m| m["kind"] == "confirmation").unwrap();
+    assert_eq!(confirmation["to"], "ada@example.com");
+    assert_eq!(confirmation["status"], "pending");
+    assert_eq!(confirmation["reservation_id"], booked.body["id"]);
+    let other_day = format!("{uri}?date=2026-12-02");
+    let empty = api.send("GET", &other_day, &[("authorization", &owner)], None).await;
+    assert_eq!(empty.body["items"].as_array().unwrap().len(), 0);
+    assert_error(&api.get(&uri).await, StatusCode::UNAUTHORIZED, "unauthorized");
+    let bad = format!("{uri}?date=tomorrow");
+    assert_error(
+        &api.send("GET", &bad, &[("authorization", &owner)], None).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
 }
 
 /// `POST /api/v1/reservations/{id}/status` as the owner.

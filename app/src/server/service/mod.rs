@@ -23,6 +23,7 @@ mod day;
 mod idempotency;
 mod keys;
 mod lifecycle;
+mod messages;
 mod moves;
 mod outbox;
 mod restaurants;
