@@ -1,6 +1,7 @@
 //! What every page of running a restaurant shares: its links, and the form
 //! that lets a browser manage a restaurant given its owner key.
 
+use chrono::{Duration, NaiveDate};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -59,5 +60,45 @@ pub fn ClaimForm(restaurant_id: String, claim: ServerAction<ClaimRestaurant>) ->
             <FormProblem message=problem />
             <button type="submit">"Manage this restaurant"</button>
         </ActionForm>
+    }
+}
+
+/// Chooses the day an owner's page shows: a date field with "Show", links
+/// to the day before and after, and the day as a heading. `keep` is a
+/// setting of the page that travels along (its name and value).
+#[component]
+pub fn DayChooser(
+    /// The page's address, without a query.
+    base: String,
+    /// The day shown, `YYYY-MM-DD`.
+    date: String,
+    error: Option<String>,
+    /// The date field's id.
+    id: &'static str,
+    #[prop(optional)] keep: Option<(&'static str, String)>,
+) -> impl IntoView {
+    let shown = date.parse::<NaiveDate>().ok();
+    let suffix = keep.as_ref().map(|(name, value)| format!("&{name}={value}")).unwrap_or_default();
+    let day_link =
+        |offset: i64| shown.map(|d| format!("{base}?date={}{suffix}", d + Duration::days(offset)));
+    let heading = shown.map_or(date.clone(), |d| d.format("%A %-d %B %Y").to_string());
+    view! {
+        <form method="get" action=base.clone() class="row" aria-label="Choose a day">
+            <div class="field">
+                <label for=id>"Day"</label>
+                <input id=id type="date" name="date" value=date />
+                <span class="field-error" aria-live="polite">{error}</span>
+            </div>
+            {keep.map(|(name, value)| view! { <input type="hidden" name=name value=value /> })}
+            <div class="field">
+                <button type="submit">"Show"</button>
+            </div>
+        </form>
+        <p>
+            {day_link(-1).map(|href| view! { <a href=href>"← Previous day"</a> })}
+            " · "
+            {day_link(1).map(|href| view! { <a href=href>"Next day →"</a> })}
+        </p>
+        <h2>{heading}</h2>
     }
 }

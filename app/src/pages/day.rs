@@ -2,14 +2,13 @@
 //! the buttons that change them and their histories, and, slot by slot,
 //! whether guests can book online and why not.
 
-use chrono::{Duration, NaiveDate};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::components::form::FormProblem;
-use crate::components::owner::{ClaimForm, OwnerNav};
+use crate::components::owner::{ClaimForm, DayChooser, OwnerNav};
 use crate::components::page::loaded_page;
 use crate::domain::limits;
 use crate::model::{DayExplanation, Table, people};
@@ -75,13 +74,6 @@ fn DayBody(
     moving: ServerAction<MoveBooking>,
 ) -> impl IntoView {
     let base = format!("/restaurants/{}/day", day.restaurant.id);
-    let shown = day.date.parse::<NaiveDate>().ok();
-    let day_link = |offset: i64| {
-        shown.map(|d| {
-            format!("{base}?date={}&party_size={}", d + Duration::days(offset), day.party_size)
-        })
-    };
-    let heading = shown.map_or(day.date.clone(), |d| d.format("%A %-d %B %Y").to_string());
     let problem = Signal::derive(move || action_error(change).get().and_then(|e| e.general()));
     let move_problem = Signal::derive(move || action_error(moving).get().and_then(|e| e.general()));
     let tables = day.restaurant.tables.clone().unwrap_or_default();
@@ -111,23 +103,13 @@ fn DayBody(
         .into_any()
     };
     view! {
-        <form method="get" action=base.clone() class="row" aria-label="Choose a day">
-            <div class="field">
-                <label for="day-date">"Day"</label>
-                <input id="day-date" type="date" name="date" value=day.date.clone() />
-                <span class="field-error" aria-live="polite">{day.date_error.clone()}</span>
-            </div>
-            <input type="hidden" name="party_size" value=day.party_size.to_string() />
-            <div class="field">
-                <button type="submit">"Show"</button>
-            </div>
-        </form>
-        <p>
-            {day_link(-1).map(|href| view! { <a href=href>"← Previous day"</a> })}
-            " · "
-            {day_link(1).map(|href| view! { <a href=href>"Next day →"</a> })}
-        </p>
-        <h2>{heading}</h2>
+        <DayChooser
+            base=base.clone()
+            date=day.date.clone()
+            error=day.date_error.clone()
+            id="day-date"
+            keep=("party_size", day.party_size.to_string())
+        />
         <FormProblem message=problem />
         <FormProblem message=move_problem />
         {list}

@@ -1,12 +1,11 @@
 //! The owner's messages: what was sent to whom on a day, by e-mail or SMS,
 //! and whether it went out (and why not).
 
-use chrono::{Duration, NaiveDate};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::components::owner::{ClaimForm, OwnerNav};
+use crate::components::owner::{ClaimForm, DayChooser, OwnerNav};
 use crate::components::page::loaded_page;
 use crate::model::Message;
 use crate::server_fns::messages::{OwnerMessages, get_owner_messages};
@@ -53,10 +52,6 @@ fn MessagesView(page: OwnerMessages, claim: ServerAction<ClaimRestaurant>) -> im
 #[component]
 fn MessagesBody(page: OwnerMessages) -> impl IntoView {
     let base = format!("/restaurants/{}/messages", page.restaurant.id);
-    let shown = page.date.parse::<NaiveDate>().ok();
-    let day_link =
-        |offset: i64| shown.map(|d| format!("{base}?date={}", d + Duration::days(offset)));
-    let heading = shown.map_or(page.date.clone(), |d| d.format("%A %-d %B %Y").to_string());
     let list = if page.messages.is_empty() {
         view! { <p class="empty">"No messages on this day."</p> }.into_any()
     } else {
@@ -79,22 +74,7 @@ fn MessagesBody(page: OwnerMessages) -> impl IntoView {
         .into_any()
     };
     view! {
-        <form method="get" action=base.clone() class="row" aria-label="Choose a day">
-            <div class="field">
-                <label for="messages-date">"Day"</label>
-                <input id="messages-date" type="date" name="date" value=page.date.clone() />
-                <span class="field-error" aria-live="polite">{page.date_error.clone()}</span>
-            </div>
-            <div class="field">
-                <button type="submit">"Show"</button>
-            </div>
-        </form>
-        <p>
-            {day_link(-1).map(|href| view! { <a href=href>"← Previous day"</a> })}
-            " · "
-            {day_link(1).map(|href| view! { <a href=href>"Next day →"</a> })}
-        </p>
-        <h2>{heading}</h2>
+        <DayChooser base date=page.date.clone() error=page.date_error.clone() id="messages-date" />
         <p>"What Covers sent to your guests, or will send: confirmations, changes, cancellations and reminders."</p>
         {list}
     }

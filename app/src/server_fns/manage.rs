@@ -239,22 +239,19 @@ pub async fn get_owner_day(
     date: String,
     party_size: String,
 ) -> Result<Option<OwnerDay>, LoadError> {
-    use crate::domain::{PartySize, TimeZone};
+    use crate::domain::PartySize;
 
     let service = service()?;
-    let Some((restaurant, key, is_owner)) =
-        super::owner::restaurant_for_owner(&service, &id).await?
-    else {
+    let Some(start) = super::owner::owner_day_start(&service, &id, &date).await? else {
         return Ok(None);
     };
-    let tz = TimeZone::parse(&restaurant.timezone).map_err(|_| LoadError::Failed)?;
+    let super::owner::OwnerDayStart { restaurant, key, is_owner, date, date_error } = start;
     let party = PartySize::parse(&party_size).unwrap_or(PartySize::DEFAULT);
-    let (date, date_error) = super::date_or_today(&date, service.today_in(tz));
     let mut day = OwnerDay {
         restaurant,
         is_owner,
         date: date.format("%Y-%m-%d").to_string(),
-        date_error: None,
+        date_error,
         party_size: party.get(),
         reservations: Vec::new(),
         explanation: None,
@@ -262,7 +259,6 @@ pub async fn get_owner_day(
     if !is_owner {
         return Ok(Some(day));
     }
-    day.date_error = date_error;
     let reservations = service.day_reservations(&id, key.as_deref(), date).await.map_err(failed)?;
     for reservation in reservations {
         let history = service.history(&reservation.id, key.as_deref()).await.map_err(failed)?;

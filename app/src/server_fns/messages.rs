@@ -29,27 +29,21 @@ pub async fn get_owner_messages(
     id: String,
     date: String,
 ) -> Result<Option<OwnerMessages>, LoadError> {
-    use crate::domain::TimeZone;
-
     let service = service()?;
-    let Some((restaurant, key, is_owner)) =
-        super::owner::restaurant_for_owner(&service, &id).await?
-    else {
+    let Some(start) = super::owner::owner_day_start(&service, &id, &date).await? else {
         return Ok(None);
     };
-    let tz = TimeZone::parse(&restaurant.timezone).map_err(|_| LoadError::Failed)?;
-    let (date, date_error) = super::date_or_today(&date, service.today_in(tz));
+    let super::owner::OwnerDayStart { restaurant, key, is_owner, date, date_error } = start;
     let mut page = OwnerMessages {
         restaurant,
         is_owner,
         date: date.format("%Y-%m-%d").to_string(),
-        date_error: None,
+        date_error,
         messages: Vec::new(),
     };
     if !is_owner {
         return Ok(Some(page));
     }
-    page.date_error = date_error;
     page.messages = service.messages(&id, key.as_deref(), date).await.map_err(failed)?;
     Ok(Some(page))
 }

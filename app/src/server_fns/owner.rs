@@ -139,6 +139,36 @@ pub(crate) async fn restaurant_for_owner(
     Ok(Some((restaurant, key, is_owner)))
 }
 
+/// What an owner's page of one day starts from.
+#[cfg(feature = "ssr")]
+pub(crate) struct OwnerDayStart {
+    pub restaurant: Restaurant,
+    /// This browser's owner key, if it holds one.
+    pub key: Option<String>,
+    pub is_owner: bool,
+    /// The day asked for; blank or not a date: the restaurant's today.
+    pub date: chrono::NaiveDate,
+    /// Why the date asked for was not taken, shown to the owner only.
+    pub date_error: Option<String>,
+}
+
+/// The restaurant of an owner's day page and the day it shows; `None` when
+/// there is no such restaurant.
+#[cfg(feature = "ssr")]
+pub(crate) async fn owner_day_start(
+    service: &crate::server::Service,
+    id: &str,
+    date: &str,
+) -> Result<Option<OwnerDayStart>, LoadError> {
+    let Some((restaurant, key, is_owner)) = restaurant_for_owner(service, id).await? else {
+        return Ok(None);
+    };
+    let tz = crate::domain::TimeZone::parse(&restaurant.timezone).map_err(|_| LoadError::Failed)?;
+    let (date, date_error) = super::date_or_today(date, service.today_in(tz));
+    let date_error = date_error.filter(|_| is_owner);
+    Ok(Some(OwnerDayStart { restaurant, key, is_owner, date, date_error }))
+}
+
 /// A restaurant and its tables, for the tables and rules pages.
 #[server]
 pub async fn get_owner_tables(id: String) -> Result<Option<OwnerTables>, LoadError> {
