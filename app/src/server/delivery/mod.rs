@@ -122,9 +122,13 @@ impl Delivery {
         let now = (self.clock)();
         let taken = self.claim(now).await?;
         let count = taken.len();
+        let mut settled = Vec::with_capacity(count);
         for message in taken {
-            let settled = self.send(&message, now).await;
-            self.settle(message.id, settled).await?;
+            let outcome = self.send(&message, now).await;
+            settled.push((message.id, outcome));
+        }
+        if !settled.is_empty() {
+            self.settle(settled).await?;
         }
         Ok(count)
     }
@@ -210,22 +214,26 @@ impl Delivery {
         Settled::Failed { error: failure.message, retry_at }
     }
 
-    async fn settle(&self, id: String, settled: Settled) -> Result<(), ServiceError> {
+    /// Records what became of the messages of a round, in one transaction.
+    async fn settle(&self, settled: Vec<(String, Settled)>) -> Result<(), ServiceError> {
         let db = self.db.clone();
         let now = (self.clock)().timestamp();
+        let settled = Arc::new(settled);
         store::write(&self.db, move |turn| {
-            let (db, id, settled) = (db.clone(), id.clone(), settled.clone());
+            let (db, settled) = (db.clone(), settled.clone());
             async move {
                 let mut writer = store::writer(&db, turn).await?;
                 let mut tx = store::begin(&db, &mut writer, Scope::Unshared).await?;
-                let outcome = match &settled {
-                    Settled::Sent(reply) => Outcome::Sent { provider_id: Some(reply) },
-                    Settled::NotSent(reason) => Outcome::NotSent { reason },
-                    Settled::Failed { error, retry_at } => {
-                        Outcome::Failed { error, retry_at: *retry_at }
-                    }
-                };
-                messages::settle(&mut tx, &id, outcome, now).await?;
+                for (id, settled) in settled.iter() {
+                    let outcome = match settled {
+                        Settled::Sent(reply) => Outcome::Sent { provider_id: Some(reply) },
+                        Settled::NotSent(reason) => Outcome::NotSent { reason },
+                        Settled::Failed { error, retry_at } => {
+                            Outcome::Failed { error, retry_at: *retry_at }
+                        }
+                    };
+                    messages::settle(&mut tx, id, outcome, now).await?;
+                }
                 tx.commit().await?;
                 Ok(())
             }
