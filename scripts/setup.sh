@@ -5,7 +5,7 @@
 #
 #   scripts/setup.sh            what building and running the app needs
 #   scripts/setup.sh --tests    … and what the tests need (Chromium, Playwright,
-#                               PostgreSQL, Schemathesis)
+#                               PostgreSQL, Schemathesis, an SMTP server)
 #   scripts/setup.sh --dev      … and what the development loop (scripts/dev.sh)
 #                               needs: inotify-tools, to watch for saved files
 #

@@ -36,7 +36,7 @@ impl SmtpServer {
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .expect("python3 with aiosmtpd (scripts/setup.sh --test installs python3-aiosmtpd)");
+            .expect("python3 with aiosmtpd (scripts/setup.sh --tests installs python3-aiosmtpd)");
         let started = Instant::now();
         while tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_err() {
             assert!(started.elapsed() < Duration::from_secs(20), "the SMTP server did not start");
