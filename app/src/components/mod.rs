@@ -5,3 +5,4 @@ pub mod nav;
 pub mod owner;
 pub mod page;
 pub mod slots;
+pub mod table;

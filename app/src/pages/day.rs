@@ -10,6 +10,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::components::form::FormProblem;
 use crate::components::owner::{ClaimForm, DayChooser, OwnerNav};
 use crate::components::page::loaded_page;
+use crate::components::table::PlainTable;
 use crate::domain::limits;
 use crate::model::{DayExplanation, Table, people};
 use crate::server_fns::action_error;
@@ -86,19 +87,9 @@ fn DayBody(
             .map(|r| view! { <ReservationRow entry=r.clone() tables=tables.clone() change moving /> })
             .collect_view();
         view! {
-            <table class="plain" aria-label="Reservations">
-                <thead>
-                    <tr>
-                        <th scope="col">"Time"</th>
-                        <th scope="col">"Guest"</th>
-                        <th scope="col">"Party"</th>
-                        <th scope="col">"Tables"</th>
-                        <th scope="col">"Status"</th>
-                        <th scope="col">"Change"</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
+            <PlainTable label="Reservations" columns=&["Time", "Guest", "Party", "Tables", "Status", "Change"]>
+                {rows}
+            </PlainTable>
         }
         .into_any()
     };
@@ -275,16 +266,9 @@ fn Availability(explanation: DayExplanation, base: String) -> impl IntoView {
             view! { <p class="empty">"The restaurant does not open on this day."</p> }.into_any()
         } else {
             view! {
-                <table class="plain" aria-label=format!("Online booking for {}", people(party))>
-                    <thead>
-                        <tr>
-                            <th scope="col">"Time"</th>
-                            <th scope="col">"Online"</th>
-                            <th scope="col">"Why"</th>
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
+                <PlainTable label=format!("Online booking for {}", people(party)) columns=&["Time", "Online", "Why"]>
+                    {rows}
+                </PlainTable>
             }
                 .into_any()
         }}

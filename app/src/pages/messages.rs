@@ -7,6 +7,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::components::owner::{ClaimForm, DayChooser, OwnerNav};
 use crate::components::page::loaded_page;
+use crate::components::table::PlainTable;
 use crate::model::Message;
 use crate::server_fns::messages::{OwnerMessages, get_owner_messages};
 use crate::server_fns::owner::ClaimRestaurant;
@@ -58,18 +59,9 @@ fn MessagesBody(page: OwnerMessages) -> impl IntoView {
         let rows =
             page.messages.into_iter().map(|m| view! { <MessageRow message=m /> }).collect_view();
         view! {
-            <table class="plain" aria-label="Messages">
-                <thead>
-                    <tr>
-                        <th scope="col">"Written"</th>
-                        <th scope="col">"To"</th>
-                        <th scope="col">"Message"</th>
-                        <th scope="col">"By"</th>
-                        <th scope="col">"Status"</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
+            <PlainTable label="Messages" columns=&["Written", "To", "Message", "By", "Status"]>
+                {rows}
+            </PlainTable>
         }
         .into_any()
     };
