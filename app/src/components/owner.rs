@@ -4,6 +4,7 @@
 use chrono::{Duration, NaiveDate};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
+use leptos_meta::Title;
 use leptos_router::components::A;
 use stylers_macro::style;
 
@@ -100,5 +101,34 @@ pub fn DayChooser(
             {day_link(1).map(|href| view! { <a href=href>"Next day →"</a> })}
         </p>
         <h2>{heading}</h2>
+    }
+}
+
+/// An owner's page: its title, the restaurant's name and navigation, then
+/// the page itself for the owner or, in a browser without the owner key,
+/// the form that asks for it.
+#[component]
+pub fn OwnerFrame(
+    /// What the page is ("Reservations"), shown before the restaurant's
+    /// name in the title.
+    title: &'static str,
+    restaurant_id: String,
+    restaurant_name: String,
+    is_owner: bool,
+    claim: ServerAction<ClaimRestaurant>,
+    children: Children,
+) -> impl IntoView {
+    let body = if is_owner {
+        children().into_any()
+    } else {
+        view! { <ClaimForm restaurant_id=restaurant_id.clone() claim /> }.into_any()
+    };
+    view! {
+        <Title text=format!("{title} · {restaurant_name}") />
+        <div class="stack wide">
+            <h1>{restaurant_name.clone()}</h1>
+            <OwnerNav restaurant_id />
+            {body}
+        </div>
     }
 }

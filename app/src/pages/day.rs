@@ -4,11 +4,10 @@
 
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::components::form::FormProblem;
-use crate::components::owner::{ClaimForm, DayChooser, OwnerNav};
+use crate::components::owner::{DayChooser, OwnerFrame};
 use crate::components::page::loaded_page;
 use crate::components::table::PlainTable;
 use crate::domain::limits;
@@ -51,20 +50,12 @@ fn DayView(
     moving: ServerAction<MoveBooking>,
     claim: ServerAction<ClaimRestaurant>,
 ) -> impl IntoView {
-    let id = day.restaurant.id.clone();
-    let name = day.restaurant.name.clone();
-    let body = if day.is_owner {
-        view! { <DayBody day change moving /> }.into_any()
-    } else {
-        view! { <ClaimForm restaurant_id=id.clone() claim /> }.into_any()
-    };
+    let (id, name, is_owner) =
+        (day.restaurant.id.clone(), day.restaurant.name.clone(), day.is_owner);
     view! {
-        <Title text=format!("Reservations · {name}") />
-        <div class="stack wide">
-            <h1>{name.clone()}</h1>
-            <OwnerNav restaurant_id=id />
-            {body}
-        </div>
+        <OwnerFrame title="Reservations" restaurant_id=id restaurant_name=name is_owner claim>
+            <DayBody day change moving />
+        </OwnerFrame>
     }
 }
 

@@ -2,10 +2,9 @@
 //! and whether it went out (and why not).
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::components::owner::{ClaimForm, DayChooser, OwnerNav};
+use crate::components::owner::{DayChooser, OwnerFrame};
 use crate::components::page::loaded_page;
 use crate::components::table::PlainTable;
 use crate::model::Message;
@@ -33,20 +32,12 @@ pub fn MessagesPage() -> impl IntoView {
 
 #[component]
 fn MessagesView(page: OwnerMessages, claim: ServerAction<ClaimRestaurant>) -> impl IntoView {
-    let id = page.restaurant.id.clone();
-    let name = page.restaurant.name.clone();
-    let body = if page.is_owner {
-        view! { <MessagesBody page /> }.into_any()
-    } else {
-        view! { <ClaimForm restaurant_id=id.clone() claim /> }.into_any()
-    };
+    let (id, name, is_owner) =
+        (page.restaurant.id.clone(), page.restaurant.name.clone(), page.is_owner);
     view! {
-        <Title text=format!("Messages · {name}") />
-        <div class="stack wide">
-            <h1>{name.clone()}</h1>
-            <OwnerNav restaurant_id=id />
-            {body}
-        </div>
+        <OwnerFrame title="Messages" restaurant_id=id restaurant_name=name is_owner claim>
+            <MessagesBody page />
+        </OwnerFrame>
     }
 }
 

@@ -3,11 +3,10 @@
 
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::components::form::{Field, FormProblem, TextArea};
-use crate::components::owner::{ClaimForm, OwnerNav};
+use crate::components::owner::OwnerFrame;
 use crate::components::page::loaded_page;
 use crate::domain::limits;
 use crate::model::Restaurant;
@@ -36,19 +35,11 @@ fn RulesView(
     claim: ServerAction<ClaimRestaurant>,
 ) -> impl IntoView {
     let OwnerTables { restaurant, is_owner, .. } = data;
-    let id = restaurant.id.clone();
-    let body = if is_owner {
-        view! { <RulesForm restaurant=restaurant.clone() save /> }.into_any()
-    } else {
-        view! { <ClaimForm restaurant_id=id.clone() claim /> }.into_any()
-    };
+    let (id, name) = (restaurant.id.clone(), restaurant.name.clone());
     view! {
-        <Title text=format!("Booking rules · {}", restaurant.name) />
-        <div class="stack wide">
-            <h1>{restaurant.name.clone()}</h1>
-            <OwnerNav restaurant_id=id />
-            {body}
-        </div>
+        <OwnerFrame title="Booking rules" restaurant_id=id restaurant_name=name is_owner claim>
+            <RulesForm restaurant save />
+        </OwnerFrame>
     }
 }
 
