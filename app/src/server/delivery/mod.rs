@@ -64,18 +64,15 @@ impl Failure {
     }
 }
 
+/// A message that is not sent, and why.
+fn not_sent(reason: impl Into<String>) -> Outcome {
+    Outcome::NotSent { reason: reason.into() }
+}
+
 /// The transport a message takes.
 enum Via<'a> {
     Mail(&'a Mailer),
     Text(&'a Texter),
-}
-
-/// What became of one try, owned so that a retried write can use it again.
-#[derive(Clone, Debug)]
-enum Settled {
-    Sent(String),
-    NotSent(String),
-    Failed { error: String, retry_at: Option<i64> },
 }
 
 #[derive(Clone)]
@@ -155,19 +152,19 @@ impl Delivery {
     }
 
     /// Sends one message and says what became of it.
-    async fn send(&self, message: &MessageRow, now: DateTime<Utc>) -> Settled {
+    async fn send(&self, message: &MessageRow, now: DateTime<Utc>) -> Outcome {
         let kind = Kind::parse(&message.kind);
         let Some(channel) = Channel::parse(&message.channel) else {
-            return Settled::NotSent(format!("not sent: unknown channel {:?}", message.channel));
+            return not_sent(format!("not sent: unknown channel {:?}", message.channel));
         };
         let via = match (channel, &self.transports.email, &self.transports.sms) {
             (Channel::Email, Some(mailer), _) => Via::Mail(mailer),
             (Channel::Sms, _, Some(texter)) => Via::Text(texter),
             (Channel::Email, None, _) => {
-                return Settled::NotSent("not sent: no mail server configured".into());
+                return not_sent("not sent: no mail server configured");
             }
             (Channel::Sms, _, None) => {
-                return Settled::NotSent("not sent: no SMS provider configured".into());
+                return not_sent("not sent: no SMS provider configured");
             }
         };
         let letter = match (kind, &message.reservation_id) {
@@ -176,10 +173,7 @@ impl Delivery {
                 Err(err) => return self.failed(message, Failure::transient(err.to_string()), now),
             },
             _ => {
-                return Settled::NotSent(format!(
-                    "not sent: nothing to say for {:?}",
-                    message.kind
-                ));
+                return not_sent(format!("not sent: nothing to say for {:?}", message.kind));
             }
         };
         let sent = match via {
@@ -187,7 +181,7 @@ impl Delivery {
             Via::Text(texter) => texter.send(&message.recipient, &letter.sms).await,
         };
         match sent {
-            Ok(reply) => Settled::Sent(reply),
+            Ok(reply) => Outcome::Sent { provider_id: reply },
             Err(failure) => self.failed(message, failure, now),
         }
     }
@@ -205,17 +199,17 @@ impl Delivery {
 
     /// A failed try: again later, with a pause that doubles each time, or
     /// failed for good.
-    fn failed(&self, message: &MessageRow, failure: Failure, now: DateTime<Utc>) -> Settled {
+    fn failed(&self, message: &MessageRow, failure: Failure, now: DateTime<Utc>) -> Outcome {
         let retry_at = (!failure.permanent && message.attempts < MAX_ATTEMPTS).then(|| {
             let pause = (FIRST_RETRY << (message.attempts - 1).clamp(0, 7)).min(3600);
             now.timestamp() + pause
         });
         tracing::warn!(message = %message.id, error = %failure.message, retry = retry_at.is_some(), "message not sent");
-        Settled::Failed { error: failure.message, retry_at }
+        Outcome::Failed { error: failure.message, retry_at }
     }
 
     /// Records what became of the messages of a round, in one transaction.
-    async fn settle(&self, settled: Vec<(String, Settled)>) -> Result<(), ServiceError> {
+    async fn settle(&self, settled: Vec<(String, Outcome)>) -> Result<(), ServiceError> {
         let db = self.db.clone();
         let now = (self.clock)().timestamp();
         let settled = Arc::new(settled);
@@ -224,14 +218,7 @@ impl Delivery {
             async move {
                 let mut writer = store::writer(&db, turn).await?;
                 let mut tx = store::begin(&db, &mut writer, Scope::Unshared).await?;
-                for (id, settled) in settled.iter() {
-                    let outcome = match settled {
-                        Settled::Sent(reply) => Outcome::Sent { provider_id: Some(reply) },
-                        Settled::NotSent(reason) => Outcome::NotSent { reason },
-                        Settled::Failed { error, retry_at } => {
-                            Outcome::Failed { error, retry_at: *retry_at }
-                        }
-                    };
+                for (id, outcome) in settled.iter() {
                     messages::settle(&mut tx, id, outcome, now).await?;
                 }
                 tx.commit().await?;

@@ -174,30 +174,26 @@ pub async fn claim(
 }
 
 /// What became of a message the worker took.
-pub enum Outcome<'a> {
-    /// The provider took it, with its own id for it.
-    Sent { provider_id: Option<&'a str> },
+#[derive(Clone, Debug)]
+pub enum Outcome {
+    /// The provider took it, with its answer.
+    Sent { provider_id: String },
     /// Not sent, and never will be (no provider configured, an address the
     /// provider refuses for good).
-    NotSent { reason: &'a str },
+    NotSent { reason: String },
     /// Not sent this time; tried again at `retry_at`, or given up as failed
     /// when `retry_at` is `None`.
-    Failed { error: &'a str, retry_at: Option<i64> },
+    Failed { error: String, retry_at: Option<i64> },
 }
 
 /// Records what became of message `id`; a one-time code is wiped once it
 /// is sent or given up.
-pub async fn settle(
-    conn: &mut AnyConnection,
-    id: &str,
-    outcome: Outcome<'_>,
-    now: i64,
-) -> Result<()> {
+pub async fn settle(conn: &mut AnyConnection, id: &str, outcome: &Outcome, now: i64) -> Result<()> {
     let (status, error, provider_id, due_at, sent_at) = match outcome {
-        Outcome::Sent { provider_id } => ("sent", None, provider_id, None, Some(now)),
+        Outcome::Sent { provider_id } => ("sent", None, Some(provider_id), None, Some(now)),
         Outcome::NotSent { reason } => ("not_sent", Some(reason), None, None, None),
         Outcome::Failed { error, retry_at: Some(at) } => {
-            ("pending", Some(error), None, Some(at), None)
+            ("pending", Some(error), None, Some(*at), None)
         }
         Outcome::Failed { error, retry_at: None } => ("failed", Some(error), None, None, None),
     };
