@@ -44,6 +44,6 @@ pub async fn get_owner_messages(
     if !is_owner {
         return Ok(Some(page));
     }
-    page.messages = service.messages(&id, key.as_deref(), date).await.map_err(failed)?;
+    page.messages = service.messages(&id, key.as_deref(), Some(date)).await.map_err(failed)?;
     Ok(Some(page))
 }

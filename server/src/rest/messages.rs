@@ -1,5 +1,6 @@
 //! `/restaurants/{id}/messages`: what was sent to the restaurant's diners.
 
+use app::domain::limits::parse_date;
 use app::model::Message;
 use app::server::FieldErrors;
 use app::server::service::Service;
@@ -32,15 +33,9 @@ pub(crate) async fn messages(
     uri: axum::http::Uri,
 ) -> ApiResult<Json<Items<Message>>> {
     let q: MessagesQuery = query(uri.query())?;
-    let date = match q.date {
-        Some(text) => {
-            let mut errors = FieldErrors::default();
-            let date = required_date(&mut errors, Some(&text));
-            errors.finish()?;
-            date.expect("checked")
-        }
-        None => service.restaurant_today(&id).await?,
-    };
+    let mut errors = FieldErrors::default();
+    let date = q.date.and_then(|text| errors.check("date", parse_date(&text)));
+    errors.finish()?;
     let items = service.messages(&id, Some(&key), date).await?;
     Ok(Json(Items { items }))
 }

@@ -10,17 +10,18 @@ use crate::model::Message;
 use crate::server::store::{messages, restaurants};
 
 impl Service {
-    /// The messages written during a service day of a restaurant, newest
-    /// first (owner only).
+    /// The messages written during a service day of a restaurant (default:
+    /// its today), newest first (owner only).
     pub async fn messages(
         &self,
         restaurant_id: &str,
         owner_key: Option<&str>,
-        date: NaiveDate,
+        date: Option<NaiveDate>,
     ) -> Result<Vec<Message>> {
         let mut conn = self.db.reader().acquire().await?;
         let restaurant = restaurants::load(&mut conn, restaurant_id).await?;
         authorize_owner(&self.secrets, &mut conn, &restaurant, owner_key).await?;
+        let date = date.unwrap_or_else(|| self.today_in(restaurant.tz()));
         let (from, to) = service_day(&restaurant.policy.hours, restaurant.tz(), date);
         let rows =
             messages::of_restaurant(&mut conn, restaurant_id, from.timestamp(), to.timestamp())
@@ -41,12 +42,5 @@ impl Service {
                 sent_at: m.sent_at.map(|t| restaurant.local_secs(t)),
             })
             .collect())
-    }
-
-    /// A restaurant's today, in its own time zone.
-    pub async fn restaurant_today(&self, restaurant_id: &str) -> Result<NaiveDate> {
-        let mut conn = self.db.reader().acquire().await?;
-        let restaurant = restaurants::load(&mut conn, restaurant_id).await?;
-        Ok(self.today_in(restaurant.tz()))
     }
 }
