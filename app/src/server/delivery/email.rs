@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart};
+use lettre::transport::smtp::AsyncSmtpTransportBuilder;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use super::Failure;
@@ -27,21 +28,22 @@ impl Mailer {
     /// naming what is wrong with either. (Within the Tokio runtime: the
     /// mailer keeps a pool of connections.)
     pub fn new(url: &str, from: &str) -> Result<Self, String> {
-        let from = Self::check(url, from)?;
-        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-            .map_err(|e| format!("not a mail server address like smtp://host:25 ({e})"))?
-            .timeout(Some(TIMEOUT))
-            .build();
-        Ok(Self { transport, from })
+        let (transport, from) = Self::parts(url, from)?;
+        Ok(Self { transport: transport.timeout(Some(TIMEOUT)).build(), from })
     }
 
-    /// Whether `url` and `from` make a mailer; the sender when they do.
-    pub fn check(url: &str, from: &str) -> Result<Mailbox, String> {
-        AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+    /// Whether `url` and `from` make a mailer (outside the runtime too).
+    pub fn check(url: &str, from: &str) -> Result<(), String> {
+        Self::parts(url, from).map(|_| ())
+    }
+
+    fn parts(url: &str, from: &str) -> Result<(AsyncSmtpTransportBuilder, Mailbox), String> {
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
             .map_err(|e| format!("not a mail server address like smtp://host:25 ({e})"))?;
-        from.parse().map_err(|e| {
+        let from = from.parse().map_err(|e| {
             format!("{from:?} is not an address like Covers <covers@example.com> ({e})")
-        })
+        })?;
+        Ok((transport, from))
     }
 
     /// Sends `letter` to `to`; answers the server's reply.
