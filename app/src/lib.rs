@@ -29,6 +29,8 @@ use leptos_router::{
 use crate::components::nav::NavBar;
 use crate::pages::day::DayPage;
 use crate::pages::home::HomePage;
+use crate::pages::lookup::FindReservationsPage;
+use crate::pages::manage::ManagePage;
 use crate::pages::messages::MessagesPage;
 use crate::pages::not_found::NotFound;
 use crate::pages::owner::{NewRestaurantPage, TablesPage};
@@ -101,6 +103,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/restaurants/:id/day") view=DayPage ssr=SsrMode::Async />
                         <Route path=path!("/restaurants/:id/messages") view=MessagesPage ssr=SsrMode::Async />
                         <Route path=path!("/reservations") view=MyReservationsPage ssr=SsrMode::Async />
+                        <Route path=path!("/reservations/find") view=FindReservationsPage ssr=SsrMode::Async />
+                        <Route path=path!("/manage/:token") view=ManagePage ssr=SsrMode::Async />
                         <Route path=path!("/reservations/:id") view=ReservationPage ssr=SsrMode::Async />
                     </Routes>
                 </main>

@@ -80,6 +80,9 @@ pub struct Restaurant {
     /// together; `null`: the server's default.
     #[serde(default)]
     pub requests_per_minute: Option<u16>,
+    /// Hours before a reservation its reminder goes; `null`: no reminders.
+    #[serde(default)]
+    pub reminder_hours_before: Option<u16>,
     #[serde(with = "rfc3339")]
     pub created_at: DateTime<FixedOffset>,
     #[serde(with = "rfc3339")]
@@ -269,6 +272,9 @@ pub struct Reservation {
     pub cancelled_at: Option<DateTime<FixedOffset>>,
     pub cancelled_by: Option<String>,
     pub cancel_reason: Option<String>,
+    /// When the diner said they are coming (through their manage link).
+    #[serde(default, with = "rfc3339::option")]
+    pub diner_confirmed_at: Option<DateTime<FixedOffset>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
 }
@@ -332,6 +338,11 @@ pub struct NewRestaurant {
     /// together, 100 to 2000 (default: the server's, 2000 unless set).
     #[serde(default, deserialize_with = "whole_number::option")]
     pub requests_per_minute: Option<i64>,
+    /// Hours before a reservation its reminder goes, 1 to 168 (default 24);
+    /// `null` turns reminders off.
+    #[serde(default, deserialize_with = "whole_number::nullable")]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<i64>, nullable))]
+    pub reminder_hours_before: Option<Option<i64>>,
 }
 
 /// A date a restaurant is closed, `YYYY-MM-DD` (2000 to 2199).
@@ -616,6 +627,12 @@ pub mod whole_number {
     /// An optional whole number.
     pub fn option<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
         d.deserialize_option(Maybe)
+    }
+
+    /// A whole number that may be `null` on purpose: absent is `None`
+    /// (with `#[serde(default)]`), `null` is `Some(None)`.
+    pub fn nullable<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<i64>>, D::Error> {
+        d.deserialize_option(Maybe).map(Some)
     }
 
     /// A whole number that fits `T` (a `u8` of seats, a `u16` of minutes).

@@ -44,6 +44,8 @@ pub enum ApiError {
     InvalidTransition(String),
     /// 409 `idempotency_key_reused`
     IdempotencyKeyReused(String),
+    /// 422 `invalid_code`: a one-time code that is wrong or expired.
+    InvalidCode(String),
     /// 413: a body over the limit (bytes).
     PayloadTooLarge(usize),
     /// 415: a JSON endpoint sent another content type.
@@ -82,7 +84,7 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
             ApiError::Malformed(_) => StatusCode::BAD_REQUEST,
-            ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Invalid(_) | ApiError::InvalidCode(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
@@ -102,6 +104,7 @@ impl ApiError {
         match self {
             ApiError::Malformed(_) => "malformed_request",
             ApiError::Invalid(_) => "validation_failed",
+            ApiError::InvalidCode(_) => "invalid_code",
             ApiError::NotFound(_) => "not_found",
             ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::Unauthorized(_) => "unauthorized",
@@ -131,6 +134,7 @@ impl ApiError {
             | ApiError::Unauthorized(m)
             | ApiError::Forbidden(m)
             | ApiError::InvalidTransition(m)
+            | ApiError::InvalidCode(m)
             | ApiError::IdempotencyKeyReused(m) => m.clone(),
             ApiError::SlotUnavailable { message, .. } => message.clone(),
             ApiError::Invalid(_) => "some fields are not valid".into(),
@@ -194,6 +198,7 @@ impl ApiError {
             | ApiError::Unauthorized(m)
             | ApiError::Forbidden(m)
             | ApiError::InvalidTransition(m)
+            | ApiError::InvalidCode(m)
             | ApiError::IdempotencyKeyReused(m) => (m, None, None),
             ApiError::Invalid(fields) => {
                 let message = match fields.iter().next() {
@@ -232,6 +237,12 @@ impl From<ServiceError> for ApiError {
             ServiceError::IdempotencyKeyReused => ApiError::IdempotencyKeyReused(
                 "this Idempotency-Key was already used for a different request".into(),
             ),
+            ServiceError::InvalidCode => {
+                ApiError::InvalidCode(ServiceError::InvalidCode.to_string())
+            }
+            ServiceError::TooMany { retry_after_secs } => {
+                ApiError::RateLimited { retry_after: Duration::from_secs(retry_after_secs) }
+            }
             ServiceError::Unavailable | ServiceError::Retry => ApiError::DatabaseUnavailable,
             ServiceError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");

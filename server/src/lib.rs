@@ -14,7 +14,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use app::server::delivery::{Delivery, Mailer, Texter, Transports};
-use app::server::{AppState, Db};
+use app::server::{AppState, Db, PublicUrl};
 use app::{App, shell};
 use axum::Router;
 use axum::extract::State;
@@ -114,7 +114,11 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let secrets = config.secrets()?;
     let db = Db::connect(config.database_url.as_deref()).await?;
     tracing::info!(database = db.location(), "database ready");
-    let state = AppState::new(config.leptos_options.clone(), db.clone(), secrets)
+    let public_url = PublicUrl::new(
+        &config.public_url.clone().unwrap_or_else(|| format!("http://{}", config.site_addr)),
+    );
+    let state = AppState::new(config.leptos_options.clone(), db.clone(), secrets.clone())
+        .with_public_url(public_url.clone())
         .with_guesses(config.limits.guesses())
         .with_secure_cookies(config.https());
     state
@@ -153,12 +157,9 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
             Some(s) => Some(Texter::new(&s.url, &s.account, &s.token, &s.from)?),
             None => None,
         },
-        public_url: config
-            .public_url
-            .clone()
-            .unwrap_or_else(|| format!("http://{}", config.site_addr)),
+        public_url: public_url.0.to_string(),
     };
-    let delivery = Delivery::new(db.clone(), transports);
+    let delivery = Delivery::new(db.clone(), secrets.clone(), transports);
     let delivery = tokio::spawn(delivery.run());
     let shutdown = shutdown_signal()?;
     let listener = tokio::net::TcpListener::bind(config.site_addr).await?;

@@ -62,6 +62,10 @@ pub const DAYS_AHEAD: Bounds = Bounds::new(0, 730);
 pub const LARGEST_PARTY: Bounds = Bounds::new(0, 20);
 /// Requests a minute a restaurant takes from everyone together.
 pub const REQUESTS_PER_MINUTE: Bounds = Bounds::new(100, 2000);
+/// A one-time code as typed (6 digits, perhaps spaced).
+pub const ONE_TIME_CODE_CHARS: usize = 12;
+/// Hours before a reservation its reminder goes.
+pub const REMINDER_HOURS: Bounds = Bounds::new(1, 168);
 /// Latitude and longitude, in degrees.
 pub const LATITUDE: (f64, f64) = (-90.0, 90.0);
 pub const LONGITUDE: (f64, f64) = (-180.0, 180.0);

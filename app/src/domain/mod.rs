@@ -3,12 +3,14 @@
 //! slot lists, booking and the owner's explanations all use. Everything here
 //! is tested with `cargo test -p app`.
 
+pub mod contact;
 pub mod engine;
 pub mod hours;
 pub mod limits;
 pub mod start;
 pub mod values;
 
+pub use contact::Contact;
 pub use engine::{
     Ask, Channel, DurationRule, Floor, Hold, MAX_JOINED_TABLES, Policy, Rules, TableInfo,
     Unavailable, alternatives, natural_cmp, seat, table_is_free,

@@ -141,8 +141,7 @@ impl Phone {
     /// The digits alone (with a leading + if given): the same number however
     /// it was spaced.
     pub fn normalized(&self) -> String {
-        let plus = if self.0.starts_with('+') { "+" } else { "" };
-        format!("{plus}{}", self.0.chars().filter(char::is_ascii_digit).collect::<String>())
+        phone_key(&self.0)
     }
 
     pub fn as_str(&self) -> &str {
@@ -161,6 +160,12 @@ impl From<Phone> for String {
     fn from(p: Phone) -> String {
         p.0
     }
+}
+
+/// The digits of a phone number as typed, with a leading + if given.
+pub fn phone_key(text: &str) -> String {
+    let plus = if text.trim_start().starts_with('+') { "+" } else { "" };
+    format!("{plus}{}", text.chars().filter(char::is_ascii_digit).collect::<String>())
 }
 
 /// Trims `text` and checks it is non-empty, at most `max` characters and free

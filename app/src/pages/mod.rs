@@ -2,6 +2,8 @@
 
 pub mod day;
 pub mod home;
+pub mod lookup;
+pub mod manage;
 pub mod messages;
 pub mod not_found;
 pub mod owner;

@@ -158,6 +158,11 @@ pub fn MyReservationsPage() -> impl IntoView {
                 }
             })}
         </Transition>
+        <p>
+            "Booked on another device, or lost the code? "
+            <a href="/reservations/find">"Find my reservations"</a>
+            " with your phone number or email."
+        </p>
         <section class="stack">
             <h2>"Find a reservation"</h2>
             <ActionForm action=find>

@@ -100,6 +100,10 @@ fn RulesForm(restaurant: Restaurant, save: ServerAction<SaveRules>) -> impl Into
         "requests_per_minute",
         r.requests_per_minute.map(|n| n.to_string()).unwrap_or_default(),
     );
+    let reminder = typed(
+        "reminder_hours_before",
+        r.reminder_hours_before.map(|n| n.to_string()).unwrap_or_default(),
+    );
     view! {
         <ActionForm action=save>
             <input type="hidden" name="restaurant_id" value=restaurant_id />
@@ -127,6 +131,10 @@ fn RulesForm(restaurant: Restaurant, save: ServerAction<SaveRules>) -> impl Into
                 <Field label="Bookings open (days ahead)" name="rules[max_days_ahead]" id="max-days-ahead" kind="number" value=days_ahead error=field("max_days_ahead") required=true bounds=limits::DAYS_AHEAD />
                 <Field label="Largest party online" name="rules[max_party_size]" id="max-party-size" kind="number" value=max_party error=field("max_party_size") bounds=limits::PARTY hint="Optional: when empty, the largest party the tables seat" />
                 <TextArea label="Closed dates" name="rules[closed_dates]" value=closed_dates error=field("closed_dates") hint="One date a line, like 2026-12-25" />
+            </fieldset>
+            <fieldset>
+                <legend>"Messages to guests"</legend>
+                <Field label="Reminder (hours before)" name="rules[reminder_hours_before]" id="reminder-hours" kind="number" value=reminder error=field("reminder_hours_before") bounds=limits::REMINDER_HOURS hint="Guests get a reminder by text (and e-mail, when they gave one) this long before their table, 1 to 168. Empty: no reminders" />
             </fieldset>
             <fieldset>
                 <legend>"Protection"</legend>

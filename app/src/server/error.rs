@@ -69,6 +69,13 @@ pub enum ServiceError {
     /// 409: an idempotency key sent again with another request.
     #[error("this Idempotency-Key was used for a different request")]
     IdempotencyKeyReused,
+    /// 422 `invalid_code`: a one-time code that is wrong, used, void or expired.
+    #[error("this code is wrong or has expired; ask for a new one")]
+    InvalidCode,
+    /// 429: too many of one thing for one target (codes sent to one
+    /// contact); try again after this many seconds.
+    #[error("too many requests; try again later")]
+    TooMany { retry_after_secs: u64 },
     /// 503: the database did not answer in time.
     #[error("the database is unavailable; try again shortly")]
     Unavailable,

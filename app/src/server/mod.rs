@@ -35,6 +35,24 @@ pub struct AppState {
     /// Whether cookies are `Secure` (with the `__Host-` prefix): people reach
     /// Covers over https.
     pub secure_cookies: bool,
+    /// The address diners reach Covers at, for links in API answers.
+    pub public_url: PublicUrl,
+}
+
+/// `COVERS_PUBLIC_URL`: the address diners reach Covers at, without a
+/// trailing slash; empty makes links relative to the site.
+#[derive(Clone, Debug, Default)]
+pub struct PublicUrl(pub Arc<str>);
+
+impl PublicUrl {
+    pub fn new(url: &str) -> Self {
+        Self(url.trim_end_matches('/').into())
+    }
+
+    /// The manage link of a reservation, from its token.
+    pub fn manage_link(&self, token: &str) -> String {
+        format!("{}/manage/{token}", self.0)
+    }
 }
 
 impl AppState {
@@ -46,12 +64,19 @@ impl AppState {
             service,
             guesses: Arc::new(Guesses::off()),
             secure_cookies: false,
+            public_url: PublicUrl::default(),
         }
     }
 
     /// The same state with the given budget of wrong secrets.
     pub fn with_guesses(mut self, guesses: Guesses) -> Self {
         self.guesses = Arc::new(guesses);
+        self
+    }
+
+    /// The same state with links to `public_url`.
+    pub fn with_public_url(mut self, public_url: PublicUrl) -> Self {
+        self.public_url = public_url;
         self
     }
 

@@ -128,6 +128,60 @@ impl Secrets {
     }
 }
 
+/// What a manage link's token signs: the reservation and when it expires.
+const MANAGE_LINK: &str = "manage link";
+
+impl Secrets {
+    /// The token of a manage link: a capability for reservation `id` alone,
+    /// good until `expires` (Unix seconds). It holds no personal data and
+    /// never the confirmation code.
+    pub fn manage_token(&self, id: &str, expires: i64) -> String {
+        self.sign(MANAGE_LINK, format!("{id} {expires}").as_bytes())
+    }
+
+    /// The reservation and expiry a manage token was made for, if this
+    /// server made it and nobody changed it.
+    pub fn open_manage_token(&self, token: &str) -> Option<(String, i64)> {
+        let data = String::from_utf8(self.verify(MANAGE_LINK, token)?).ok()?;
+        let (id, expires) = data.split_once(' ')?;
+        Some((id.to_string(), expires.parse().ok()?))
+    }
+
+    /// `text` (a one-time code) sealed for outbox message `message_id`: only
+    /// this server's key opens it, and only for that message.
+    pub fn seal_for(&self, message_id: &str, text: &str) -> String {
+        text.bytes()
+            .zip(self.message_pad(message_id))
+            .map(|(c, p)| format!("{:02x}", c ^ p))
+            .collect()
+    }
+
+    /// The text [`Secrets::seal_for`] sealed for `message_id`.
+    pub fn open_for(&self, message_id: &str, sealed: &str) -> Option<String> {
+        if !sealed.len().is_multiple_of(2) || sealed.len() > 64 {
+            return None;
+        }
+        let bytes: Option<Vec<u8>> = (0..sealed.len())
+            .step_by(2)
+            .map(|i| sealed.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+            .collect();
+        let plain = bytes?.into_iter().zip(self.message_pad(message_id)).map(|(b, p)| b ^ p);
+        String::from_utf8(plain.collect()).ok()
+    }
+
+    fn message_pad(&self, message_id: &str) -> impl Iterator<Item = u8> {
+        let mut mac = self.mac("outbox seal");
+        mac.update(message_id.as_bytes());
+        mac.finalize().into_bytes().to_vec().into_iter()
+    }
+}
+
+/// A new one-time code: 6 digits.
+pub fn new_one_time_code() -> String {
+    let mut rng = rand::rng();
+    format!("{:06}", rng.random_range(0..1_000_000u32))
+}
+
 /// A confirmation code sealed with an idempotency key: what a retry with
 /// that key needs to show the code again. Without the key (only its keyed
 /// hash is stored) the sealed form says nothing of the code.
@@ -215,6 +269,27 @@ mod tests {
         assert_ne!(data, URL_SAFE_NO_PAD.encode(b"{\"a\":2}"));
         assert_eq!(secrets().verify("flash", &forged), None);
         assert_eq!(secrets().verify("flash", "garbage"), None);
+    }
+
+    #[test]
+    fn a_manage_token_opens_only_unchanged() {
+        let token = secrets().manage_token("r-1", 1_900_000_000);
+        assert_eq!(secrets().open_manage_token(&token), Some(("r-1".into(), 1_900_000_000)));
+        let other = Secrets::from_key(b"another key, as on another server!!");
+        assert_eq!(other.open_manage_token(&token), None);
+        let forged = secrets().sign("flash", b"r-1 1900000000");
+        assert_eq!(secrets().open_manage_token(&forged), None, "a token of another purpose");
+    }
+
+    #[test]
+    fn a_code_sealed_for_a_message_opens_only_for_it() {
+        let code = new_one_time_code();
+        assert_eq!(code.len(), 6);
+        assert!(code.bytes().all(|b| b.is_ascii_digit()));
+        let sealed = secrets().seal_for("m-1", &code);
+        assert!(!sealed.contains(&code));
+        assert_eq!(secrets().open_for("m-1", &sealed).as_deref(), Some(code.as_str()));
+        assert_ne!(secrets().open_for("m-2", &sealed).as_deref(), Some(code.as_str()));
     }
 
     #[test]

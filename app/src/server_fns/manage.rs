@@ -113,6 +113,8 @@ pub async fn save_rules(restaurant_id: String, rules: BTreeMap<String, String>) 
         max_party_size: number("max_party_size", Some(0)),
         // Blank: unchanged (the server's default until one is set).
         requests_per_minute: number("requests_per_minute", None),
+        // Blank: no reminders.
+        reminder_hours_before: Some(number("reminder_hours_before", None)),
         ..Default::default()
     };
     let mut durations = Vec::new();

@@ -2,6 +2,8 @@
 //! the input, call the service from the application state, shape the answer.
 
 pub mod flash;
+pub mod link;
+pub mod lookup;
 pub mod manage;
 pub mod messages;
 pub mod owner;

@@ -43,6 +43,17 @@ impl Wording {
                 Some(start) => format!("{start}: {message}."),
                 None => capitalize(&message),
             }),
+            (ServiceError::InvalidCode, _) => FormError::Invalid {
+                fields: BTreeMap::from([(
+                    "code".to_string(),
+                    ServiceError::InvalidCode.to_string(),
+                )]),
+                values,
+            },
+            (ServiceError::TooMany { .. }, _) => FormError::Refused(
+                "Too many codes were asked for this contact today. Please try again tomorrow."
+                    .into(),
+            ),
             (ServiceError::Unauthorized | ServiceError::Forbidden, _) => {
                 FormError::Refused(self.not_allowed.into())
             }

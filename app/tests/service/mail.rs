@@ -47,8 +47,8 @@ async fn the_confirmation_and_the_cancellation_arrive_with_their_calendar_event(
     request.name = Some("Ada <b>Lovelace</b>".into());
     request.email = Some("ada@example.com".into());
     let booked = t.service.book(request).await.unwrap();
-    let worker =
-        Delivery::new(t.db.clone(), transports(&smtp.url())).with_clock(Arc::new(testkit::now));
+    let worker = Delivery::new(t.db.clone(), testkit::secrets(), transports(&smtp.url()))
+        .with_clock(Arc::new(testkit::now));
     assert_eq!(worker.round().await.unwrap(), 1);
 
     let received = smtp.received();
@@ -66,9 +66,14 @@ async fn the_confirmation_and_the_cancellation_arrive_with_their_calendar_event(
         "Your table for 2 people at Chez Test is booked for Friday 4 December 2026 at 19:00."
     ));
     assert!(text.contains(&format!("Reservation number: {}", booked.id)));
-    assert!(text.contains(&format!("{PUBLIC_URL}/reservations/{}", booked.id)));
-    assert!(!text.contains(booked.code.as_deref().unwrap()), "the code never travels");
     let html = part(&parts, "text/html");
+    // The manage link: a token that opens this reservation, in the address.
+    let start = text.find(&format!("{PUBLIC_URL}/manage/")).expect("a manage link");
+    let link = text[start..].split_whitespace().next().unwrap();
+    let token = link.rsplit('/').next().unwrap();
+    assert_eq!(t.service.managed(token).await.unwrap().id, booked.id);
+    assert!(html.contains(&format!("href=\"{link}\"")), "{html}");
+    assert!(!text.contains(booked.code.as_deref().unwrap()), "the code never travels");
     assert!(html.contains("Hello Ada &lt;b&gt;Lovelace&lt;/b&gt;,"), "{html}");
     assert!(!html.contains("<b>"));
     let calendar = part(&parts, "text/calendar");
@@ -111,8 +116,12 @@ async fn a_mail_server_that_is_down_delays_the_message_until_it_is_back() {
     let booked = t.service.book(request).await.unwrap();
     let now: Arc<Mutex<DateTime<Utc>>> = Arc::new(Mutex::new(testkit::now()));
     let clock = now.clone();
-    let worker = Delivery::new(t.db.clone(), transports(&format!("smtp://127.0.0.1:{port}")))
-        .with_clock(Arc::new(move || *clock.lock().unwrap()));
+    let worker = Delivery::new(
+        t.db.clone(),
+        testkit::secrets(),
+        transports(&format!("smtp://127.0.0.1:{port}")),
+    )
+    .with_clock(Arc::new(move || *clock.lock().unwrap()));
     assert_eq!(worker.round().await.unwrap(), 1);
     let mut conn = t.db.reader().acquire().await.unwrap();
     let tried = messages::of_reservation(&mut conn, &booked.id).await.unwrap().remove(0);

@@ -8,4 +8,5 @@ mod engine;
 mod mail;
 mod messages;
 mod operations;
+mod self_service;
 mod texts;

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use app::model::ReservationChanges;
+use app::model::{NewRestaurant, ReservationChanges};
 use app::server::delivery::{Delivery, Transports};
 use app::server::service::Caller;
 use app::server::store::messages;
@@ -128,14 +128,41 @@ async fn a_new_time_moves_the_reminder_and_new_tables_send_nothing() {
 }
 
 #[tokio::test]
+async fn a_new_reminder_setting_moves_the_reminders_and_off_drops_them() {
+    let t = TestDb::new().await;
+    let (created, _) = t.restaurant(&[2]).await;
+    let (id, key) = (&created.restaurant.id, Some(created.owner_key.as_str()));
+    let booked = t.service.book(booking(id, "2026-12-04T19:00", 2)).await.unwrap();
+    let hours =
+        |n: Option<i64>| NewRestaurant { reminder_hours_before: Some(n), ..Default::default() };
+    let changed = t.service.update_restaurant(id, key, hours(Some(3))).await.unwrap();
+    assert_eq!(changed.reminder_hours_before, Some(3));
+    let pending = |rows: Vec<(String, String, String, String, String)>| {
+        rows.into_iter()
+            .filter(|r| r.0 == "reminder" && r.3 == "pending")
+            .map(|r| r.4)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(pending(messages_of(&t, &booked.id).await), ["12-04 16:00"]);
+    let off = t.service.update_restaurant(id, key, hours(None)).await.unwrap();
+    assert_eq!(off.reminder_hours_before, None);
+    assert!(pending(messages_of(&t, &booked.id).await).is_empty());
+    // A booking while reminders are off gets none.
+    let quiet = t.service.book(booking(id, "2026-12-05T19:00", 2)).await.unwrap();
+    assert_eq!(messages_of(&t, &quiet.id).await.len(), 1, "the confirmation alone");
+    let out_of_range = t.service.update_restaurant(id, key, hours(Some(200))).await;
+    assert_eq!(testkit::fields(out_of_range.unwrap_err()), ["reminder_hours_before"]);
+}
+
+#[tokio::test]
 async fn without_a_provider_the_worker_records_why_nothing_was_sent() {
     let t = TestDb::new().await;
     let (created, _) = t.restaurant(&[2]).await;
     let mut request = booking(&created.restaurant.id, "2026-12-04T19:00", 2);
     request.email = Some("ada@example.com".into());
     let booked = t.service.book(request).await.unwrap();
-    let worker =
-        Delivery::new(t.db.clone(), Transports::default()).with_clock(Arc::new(testkit::now));
+    let worker = Delivery::new(t.db.clone(), testkit::secrets(), Transports::default())
+        .with_clock(Arc::new(testkit::now));
     assert_eq!(worker.round().await.unwrap(), 1, "the confirmation is due, the reminders are not");
     assert_eq!(worker.round().await.unwrap(), 0, "a message is taken once");
     let mut conn = t.db.reader().acquire().await.unwrap();
@@ -161,8 +188,9 @@ async fn two_workers_take_each_message_once() {
     }
     let other = app::server::Db::connect(Some(&t.url())).await.unwrap();
     let clock = Arc::new(testkit::now);
-    let first = Delivery::new(t.db.clone(), Transports::default()).with_clock(clock.clone());
-    let second = Delivery::new(other, Transports::default()).with_clock(clock);
+    let first = Delivery::new(t.db.clone(), testkit::secrets(), Transports::default())
+        .with_clock(clock.clone());
+    let second = Delivery::new(other, testkit::secrets(), Transports::default()).with_clock(clock);
     let mut taken = 0;
     loop {
         let (a, b) = tokio::join!(first.round(), second.round());

@@ -26,21 +26,20 @@ async fn a_diner_without_an_address_gets_the_confirmation_by_text() {
     let (created, _) = t.restaurant(&[2]).await;
     let booked = t.service.book(booking(&created.restaurant.id, "2026-12-04T19:00", 2)).await;
     let booked = booked.unwrap();
-    let worker =
-        Delivery::new(t.db.clone(), transports(&provider)).with_clock(Arc::new(testkit::now));
+    let worker = Delivery::new(t.db.clone(), testkit::secrets(), transports(&provider))
+        .with_clock(Arc::new(testkit::now));
     assert_eq!(worker.round().await.unwrap(), 1);
     let texts = provider.texts();
     assert_eq!(texts.len(), 1);
     assert_eq!(texts[0].to, "+442079460958", "the number as typed, without spaces");
     assert_eq!(texts[0].from, FROM);
+    let (news, token) = texts[0].body.split_once("https://covers.example.com/manage/").unwrap();
     assert_eq!(
-        texts[0].body,
-        format!(
-            "Chez Test: table for 2 people booked, Fri 4 Dec 19:00. See, change or cancel your \
-             reservation: https://covers.example.com/reservations/{}",
-            booked.id
-        )
+        news,
+        "Chez Test: table for 2 people booked, Fri 4 Dec 19:00. See, change or cancel your \
+         reservation: "
     );
+    assert_eq!(t.service.managed(token).await.unwrap().id, booked.id);
     let mut conn = t.db.reader().acquire().await.unwrap();
     let sent = messages::of_reservation(&mut conn, &booked.id).await.unwrap().remove(0);
     assert_eq!(sent.status, "sent");
@@ -54,8 +53,8 @@ async fn a_refused_number_fails_at_once_and_a_provider_that_is_down_is_tried_aga
     let (created, _) = t.restaurant(&[2, 2]).await;
     let id = &created.restaurant.id;
     let refused = t.service.book(booking(id, "2026-12-04T19:00", 2)).await.unwrap();
-    let worker =
-        Delivery::new(t.db.clone(), transports(&provider)).with_clock(Arc::new(testkit::now));
+    let worker = Delivery::new(t.db.clone(), testkit::secrets(), transports(&provider))
+        .with_clock(Arc::new(testkit::now));
     provider.refuse_next(400, "The 'To' number is not a valid phone number.");
     assert_eq!(worker.round().await.unwrap(), 1);
     let mut conn = t.db.reader().acquire().await.unwrap();

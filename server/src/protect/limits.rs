@@ -33,6 +33,8 @@ pub struct LimitSettings {
     pub booking: Option<Budget>,
     /// Restaurants created by one client.
     pub new_restaurant: Option<Budget>,
+    /// One-time codes asked for by one client ("Find my reservations").
+    pub lookup: Option<Budget>,
     /// Wrong codes and keys tried by one client.
     pub guess_client: Option<Budget>,
     /// Wrong codes and keys tried on one reservation or restaurant.
@@ -54,6 +56,7 @@ impl Default for LimitSettings {
             restaurant: budget(2000, MINUTE),
             booking: budget(30, HOUR),
             new_restaurant: budget(10, DAY),
+            lookup: budget(10, HOUR),
             guess_client: budget(30, HOUR),
             guess_target: budget(10, HOUR),
         }
@@ -68,6 +71,7 @@ impl LimitSettings {
             restaurant: None,
             booking: None,
             new_restaurant: None,
+            lookup: None,
             guess_client: None,
             guess_target: None,
         }
@@ -89,6 +93,7 @@ impl LimitSettings {
                 "restaurant" => &mut settings.restaurant,
                 "booking" => &mut settings.booking,
                 "new_restaurant" => &mut settings.new_restaurant,
+                "lookup" => &mut settings.lookup,
                 "guess_client" => &mut settings.guess_client,
                 "guess_target" => &mut settings.guess_target,
                 other => return Err(format!("{other:?} is not a limit's name")),
@@ -139,9 +144,12 @@ pub struct Limiters {
     budgets: moka::sync::Cache<String, Option<u16>>,
     booking: Option<DefaultKeyedRateLimiter<IpAddr>>,
     new_restaurant: Option<DefaultKeyedRateLimiter<IpAddr>>,
-    /// The server functions behind the booking and new-restaurant forms.
+    lookup: Option<DefaultKeyedRateLimiter<IpAddr>>,
+    /// The server functions behind the booking, new-restaurant and
+    /// send-code forms, beside their API paths.
     booking_paths: Vec<&'static str>,
     new_restaurant_paths: Vec<&'static str>,
+    lookup_paths: Vec<&'static str>,
 }
 
 fn keyed<K: std::hash::Hash + Eq + Clone>(
@@ -166,6 +174,7 @@ impl Limiters {
                 .build(),
             booking: keyed(settings.booking),
             new_restaurant: keyed(settings.new_restaurant),
+            lookup: keyed(settings.lookup),
             booking_paths: vec![
                 "/api/v1/reservations",
                 app::server_fns::reservations::Reserve::PATH,
@@ -174,6 +183,7 @@ impl Limiters {
                 "/api/v1/restaurants",
                 app::server_fns::owner::CreateRestaurant::PATH,
             ],
+            lookup_paths: vec!["/api/v1/lookup", app::server_fns::lookup::SendLookupCode::PATH],
         }
     }
 
@@ -238,6 +248,11 @@ impl Limiters {
             {
                 wait(limiter, &client)?;
             }
+            if let Some(limiter) = &self.lookup
+                && self.lookup_paths.contains(&path)
+            {
+                wait(limiter, &client)?;
+            }
         }
         Ok(())
     }
@@ -257,6 +272,9 @@ impl Limiters {
             l.retain_recent();
         }
         if let Some(l) = &self.new_restaurant {
+            l.retain_recent();
+        }
+        if let Some(l) = &self.lookup {
             l.retain_recent();
         }
     }

@@ -24,6 +24,7 @@ const NUMBERS: &[(&[&str], &str, Bounds)] = &[
     (RESTAURANT, "max_days_ahead", limits::DAYS_AHEAD),
     (RESTAURANT, "max_party_size", limits::LARGEST_PARTY),
     (RESTAURANT, "requests_per_minute", limits::REQUESTS_PER_MINUTE),
+    (RESTAURANT, "reminder_hours_before", limits::REMINDER_HOURS),
     (DURATION, "max_party_size", limits::PARTY),
     (DURATION, "minutes", limits::STAY_MINUTES),
     (TABLE, "capacity", limits::PARTY),
@@ -49,6 +50,8 @@ const TEXTS: &[(&[&str], &str, usize)] = &[
     (BOOKING, "email", limits::EMAIL_BYTES),
     (BOOKING, "notes", Notes::MAX_CHARS),
     (&["StatusChange", "CancelBody"], "reason", limits::REASON_CHARS),
+    (&["LookupRequest", "LookupVerify"], "contact", limits::EMAIL_BYTES),
+    (&["LookupVerify"], "code", limits::ONE_TIME_CODE_CHARS),
 ];
 
 /// Lists: schemas, property, fewest and most items.

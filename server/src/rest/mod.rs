@@ -6,6 +6,7 @@
 mod bounds;
 mod day;
 pub mod extract;
+mod lookup;
 mod messages;
 pub mod openapi;
 mod reservations;
@@ -18,6 +19,7 @@ use axum::Router;
 use axum::routing::{get, patch, post};
 
 use self::day::{day_reservations, explain_day};
+use self::lookup::{lookup, verify};
 use self::messages::messages;
 use self::reservations::{
     cancel_reservation, create_reservation, get_reservation, history, move_reservation, set_status,
@@ -50,6 +52,8 @@ pub fn routes() -> Router<AppState> {
         .route("/reservations/{id}/cancel", post(cancel_reservation))
         .route("/reservations/{id}/status", post(set_status))
         .route("/reservations/{id}/history", get(history))
+        .route("/lookup", post(lookup))
+        .route("/lookup/verify", post(verify))
         .fallback(|| async { ApiError::NotFound("no such API endpoint".into()) })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
 }

@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use utoipa::OpenApi;
 
 use super::day::*;
+use super::lookup::*;
 use super::messages::*;
 use super::reservations::*;
 use super::restaurants::*;
@@ -38,7 +39,7 @@ impl utoipa::Modify for OwnerKeyScheme {
         create_restaurant, list_restaurants, get_restaurant, update_restaurant, rotate_owner_key,
         add_tables, update_table, remove_table, slots,
         explain_day, create_reservation, get_reservation, move_reservation, cancel_reservation,
-        set_status, history, day_reservations, messages,
+        set_status, history, day_reservations, messages, lookup, verify,
     ),
     modifiers(&OwnerKeyScheme),
 )]

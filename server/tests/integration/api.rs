@@ -457,6 +457,83 @@ async fn the_owner_reads_what_was_sent_to_whom() {
     );
 }
 
+#[tokio::test]
+async fn a_diner_finds_their_reservations_with_a_one_time_code() {
+    let mut api = Api::new().await;
+    api.state.public_url = app::server::PublicUrl::new("https://covers.example.com/");
+    let (id, _, _) = api.restaurant().await;
+    let booked = api
+        .post(
+            "/api/v1/reservations",
+            json!({"restaurant_id": id, "start": "2026-12-04T19:00", "party_size": 2,
+                   "name": "Ada", "phone": "+44 20 7946 0958", "email": "ada@example.com"}),
+        )
+        .await;
+    assert_eq!(booked.status, StatusCode::CREATED, "{}", booked.body);
+    // The same answer for a contact that booked and for one that did not.
+    for contact in ["ada@example.com", "nobody@example.com"] {
+        let sent = api.post("/api/v1/lookup", json!({ "contact": contact })).await;
+        assert_eq!((sent.status, sent.body.clone()), (StatusCode::ACCEPTED, json!({"sent": true})));
+    }
+    let (message, sealed): (String, String) =
+        sqlx::query_as("SELECT id, sealed FROM messages WHERE kind = 'code'")
+            .fetch_one(api.t.db.reader())
+            .await
+            .unwrap();
+    let code = common::secrets().open_for(&message, &sealed).unwrap();
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let refused = api
+        .post("/api/v1/lookup/verify", json!({"contact": "ada@example.com", "code": wrong}))
+        .await;
+    assert_error(&refused, StatusCode::UNPROCESSABLE_ENTITY, "invalid_code");
+    let found = api
+        .post("/api/v1/lookup/verify", json!({"contact": "ada@example.com", "code": code}))
+        .await;
+    assert_eq!(found.status, StatusCode::OK, "{}", found.body);
+    let items = found.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["id"], booked.body["id"]);
+    let link = items[0]["manage_url"].as_str().unwrap();
+    assert!(link.starts_with("https://covers.example.com/manage/"), "{link}");
+    assert!(!link.contains("ada"), "no personal data in a link");
+    assert_error(
+        &api.post("/api/v1/lookup/verify", json!({})).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
+    assert_error(
+        &api.post("/api/v1/lookup", json!({"contact": "not a contact"})).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
+}
+
+#[tokio::test]
+async fn reminders_are_set_by_the_hour_or_turned_off() {
+    let api = Api::new().await;
+    let (id, key, _) = api.restaurant().await;
+    let owner = format!("Bearer {key}");
+    let fetched = api.get(&format!("/api/v1/restaurants/{id}")).await;
+    assert_eq!(fetched.body["reminder_hours_before"], 24, "the default");
+    let uri = format!("/api/v1/restaurants/{id}");
+    let patch = |body: Value| {
+        let body = body.to_string();
+        let owner = owner.clone();
+        let uri = uri.clone();
+        let api = &api;
+        async move { api.send("PATCH", &uri, &[("authorization", &owner)], Some(&body)).await }
+    };
+    let three = patch(json!({"reminder_hours_before": 3})).await;
+    assert_eq!(three.body["reminder_hours_before"], 3, "{}", three.body);
+    let unchanged = patch(json!({"name": "Chez API"})).await;
+    assert_eq!(unchanged.body["reminder_hours_before"], 3);
+    let off = patch(json!({"reminder_hours_before": null})).await;
+    assert_eq!(off.status, StatusCode::OK);
+    assert_eq!(off.body["reminder_hours_before"], Value::Null);
+    let bad = patch(json!({"reminder_hours_before": 0})).await;
+    assert_error(&bad, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+}
+
 /// `POST /api/v1/reservations/{id}/status` as the owner.
 async fn set_status(api: &Api, id: &str, owner: &[(&str, &str)], status: &str) -> Answer {
     let body = json!({ "status": status }).to_string();

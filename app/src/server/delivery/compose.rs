@@ -105,6 +105,24 @@ pub fn letter(
     Letter { subject, text, sms, html, calendar }
 }
 
+/// The letter carrying a one-time code that finds a contact's
+/// reservations, good for `minutes`.
+pub fn code_letter(code: &str, minutes: i64) -> Letter {
+    let subject = format!("Your code: {code}");
+    let lead = format!(
+        "Your code to see your reservations is {code}. It works for {minutes} minutes, once."
+    );
+    let unasked = "If you did not ask for it, ignore this message: nobody sees your \
+                   reservations without the code.";
+    Letter {
+        text: format!("Hello,\n\n{lead}\n\n{unasked}\n"),
+        html: format!("<p>Hello,</p>\n<p>{}</p>\n<p>{}</p>\n", escape(&lead), escape(unasked)),
+        sms: format!("Your code to see your reservations: {code} (works for {minutes} minutes)"),
+        subject,
+        calendar: None,
+    }
+}
+
 /// The reservation as a calendar event: one event per reservation (its id),
 /// its sequence rising with every change so calendars replace it.
 fn calendar(

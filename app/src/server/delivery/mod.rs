@@ -10,9 +10,11 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
+use super::PublicUrl;
 use super::db::Db;
 use super::error::ServiceError;
-use super::service::Clock;
+use super::secrets::Secrets;
+use super::service::{CODE_LIFE_SECS, Clock, link_token};
 use super::store::messages::{self, Channel, Kind, MessageRow, Outcome};
 use super::store::{self, Scope, reservations, restaurants};
 
@@ -79,12 +81,14 @@ enum Via<'a> {
 pub struct Delivery {
     db: Db,
     transports: Transports,
+    /// The server's key: signs manage links, opens sealed codes.
+    secrets: Secrets,
     clock: Clock,
 }
 
 impl Delivery {
-    pub fn new(db: Db, transports: Transports) -> Self {
-        Self { db, transports, clock: Arc::new(Utc::now) }
+    pub fn new(db: Db, secrets: Secrets, transports: Transports) -> Self {
+        Self { db, transports, secrets, clock: Arc::new(Utc::now) }
     }
 
     /// The same worker on another clock (the tests' fixed "now").
@@ -168,10 +172,18 @@ impl Delivery {
             }
         };
         let letter = match (kind, &message.reservation_id) {
-            (Some(kind), Some(id)) if kind != Kind::Code => match self.letter(kind, id).await {
+            (Some(Kind::Code), None) => match self.code_letter(message, now) {
                 Ok(letter) => letter,
-                Err(err) => return self.failed(message, Failure::transient(err.to_string()), now),
+                Err(outcome) => return outcome,
             },
+            (Some(kind), Some(id)) if kind != Kind::Code => {
+                match self.letter(kind, id, now).await {
+                    Ok(letter) => letter,
+                    Err(err) => {
+                        return self.failed(message, Failure::transient(err.to_string()), now);
+                    }
+                }
+            }
             _ => {
                 return not_sent(format!("not sent: nothing to say for {:?}", message.kind));
             }
@@ -186,15 +198,40 @@ impl Delivery {
         }
     }
 
-    /// The letter of a message about reservation `id`, as it is now.
-    async fn letter(&self, kind: Kind, id: &str) -> Result<compose::Letter, ServiceError> {
+    /// The letter of a message about reservation `id`, as it is now, with
+    /// a manage link made now.
+    async fn letter(
+        &self,
+        kind: Kind,
+        id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<compose::Letter, ServiceError> {
         let mut conn = self.db.reader().acquire().await?;
         let reservation = reservations::find(&mut conn, id)
             .await?
             .ok_or_else(|| ServiceError::Internal(format!("reservation {id} is gone")))?;
         let restaurant = restaurants::load(&mut conn, &reservation.restaurant_id).await?;
-        let link = format!("{}/reservations/{}", self.transports.public_url, reservation.id);
+        let token = link_token(&self.secrets, &reservation.id, reservation.start_at, now);
+        let link = PublicUrl::new(&self.transports.public_url).manage_link(&token);
         Ok(compose::letter(kind, &reservation, &restaurant, &link))
+    }
+
+    /// The letter of a one-time code: the code opened from its sealed row,
+    /// or why it is not sent (it expired waiting, or cannot be opened).
+    fn code_letter(
+        &self,
+        message: &MessageRow,
+        now: DateTime<Utc>,
+    ) -> Result<compose::Letter, Outcome> {
+        let left = message.created_at + CODE_LIFE_SECS - now.timestamp();
+        if left <= 0 {
+            return Err(not_sent("not sent: the code expired before it could be sent"));
+        }
+        let code = message.sealed.as_deref().and_then(|s| self.secrets.open_for(&message.id, s));
+        let Some(code) = code else {
+            return Err(not_sent("not sent: the code cannot be read (another server key?)"));
+        };
+        Ok(compose::code_letter(&code, CODE_LIFE_SECS / 60))
     }
 
     /// A failed try: again later, with a pause that doubles each time, or

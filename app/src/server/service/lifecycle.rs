@@ -2,7 +2,7 @@
 //! cancelling it, the owner changing its status, and its history. Every
 //! change adds a history line in the same transaction.
 
-use super::auth::{Caller, authorize_reservation};
+use super::auth::Caller;
 use super::outbox::{self, Cause, Diner};
 use super::{Result, Service};
 use crate::model::{History, HistoryEntry, Reservation, Status, StatusChange};
@@ -14,7 +14,7 @@ impl Service {
     /// A wrong code answers "not found", so ids cannot be probed.
     pub async fn reservation(&self, id: &str, caller: &Caller) -> Result<Reservation> {
         let mut conn = self.db.reader().acquire().await?;
-        let (row, restaurant) = authorize_reservation(&self.secrets, &mut conn, id, caller).await?;
+        let (row, restaurant) = self.authorize(&mut conn, id, caller).await?;
         reservations::to_model(&mut conn, row, &restaurant).await
     }
 
@@ -37,21 +37,18 @@ impl Service {
         let reason = cancel_reason(reason.as_deref())?;
         let mut writer = store::writer(&self.db, turn).await?;
         let mut tx = store::begin(&self.db, &mut writer, Scope::ReservationOf(&id)).await?;
-        let (row, restaurant) = authorize_reservation(&self.secrets, &mut tx, &id, &caller).await?;
+        let (row, restaurant) = self.authorize(&mut tx, &id, &caller).await?;
         let status = row.status()?;
         let now = self.now();
         let row = match status {
             Status::Cancelled => row,
             Status::Pending | Status::Confirmed => {
-                if matches!(caller, Caller::Diner { .. }) && from_secs(row.start_at) <= now {
+                if caller.is_diner() && from_secs(row.start_at) <= now {
                     return Err(ServiceError::InvalidTransition(
                         "this reservation has already started; please call the restaurant".into(),
                     ));
                 }
-                let by = match caller {
-                    Caller::Diner { .. } => "diner",
-                    Caller::Owner { .. } => "owner",
-                };
+                let by = caller.by();
                 let row = reservations::cancel(&mut tx, &id, by, reason, now.timestamp()).await?;
                 let change = match reason {
                     Some(reason) => format!("Cancelled: {reason}"),
@@ -110,7 +107,7 @@ impl Service {
         let mut writer = store::writer(&self.db, turn).await?;
         let mut tx = store::begin(&self.db, &mut writer, Scope::ReservationOf(&id)).await?;
         let owner = Caller::Owner { key };
-        let (row, restaurant) = authorize_reservation(&self.secrets, &mut tx, &id, &owner).await?;
+        let (row, restaurant) = self.authorize(&mut tx, &id, &owner).await?;
         let from = row.status()?;
         if from != to {
             if !from.next_steps().contains(&to) {
@@ -154,7 +151,7 @@ impl Service {
         let key = owner_key.ok_or(ServiceError::Unauthorized)?;
         let mut conn = self.db.reader().acquire().await?;
         let owner = Caller::Owner { key: key.to_string() };
-        let (_, restaurant) = authorize_reservation(&self.secrets, &mut conn, id, &owner).await?;
+        let (_, restaurant) = self.authorize(&mut conn, id, &owner).await?;
         let items = reservations::events(&mut conn, id)
             .await?
             .into_iter()

@@ -6,6 +6,9 @@
 //! - `booking`: a diner's booking, `idempotency` its retries.
 //! - `lifecycle`: reading, cancelling and changing the status of a
 //!   reservation, and its history; `moves`: the owner moving one.
+//! - `manage`: what a diner does through the manage link sent to them;
+//!   `lookup`: finding one's reservations with a one-time code.
+//! - `messages`, `outbox`: the messages changes cause, and the owner's list.
 //! - `day`: the owner's day. `auth`: who may see or change what.
 //! - `cache`: restaurants and their tables kept in memory, checked against
 //!   the stored revision. `keys`: the owner key after creation.
@@ -23,6 +26,8 @@ mod day;
 mod idempotency;
 mod keys;
 mod lifecycle;
+mod lookup;
+mod manage;
 mod messages;
 mod moves;
 mod outbox;
@@ -41,8 +46,9 @@ use super::store::{self, Turn};
 use crate::domain::TimeZone;
 use crate::domain::limits::Bounds;
 
-pub use auth::Caller;
+pub use auth::{Caller, link_token};
 pub use availability::SlotView;
+pub use lookup::{CODE_LIFE_SECS, Found};
 
 type Result<T, E = ServiceError> = std::result::Result<T, E>;
 

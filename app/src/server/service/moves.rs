@@ -1,14 +1,15 @@
-//! The owner moving a reservation to another time, party size or tables.
-//! The restaurant is not bound by the online rules, but never seats two
-//! reservations on one table.
+//! Changing a reservation's time, party size or tables: the owner moving
+//! it (not bound by the online rules, and free to choose tables), or the
+//! diner changing it as a new online booking would be made. Neither ever
+//! seats two reservations on one table.
 
-use super::auth::{Caller, authorize_reservation};
+use super::auth::Caller;
 use super::booking::{hold_tables, not_a_slot, refusal};
 use super::cache::Day;
 use super::outbox::{self, Cause, Diner};
 use super::{Result, Service, optional_text};
 use crate::domain::{Ask, Channel, Floor, MAX_JOINED_TABLES, PartySize, Start, seat};
-use crate::model::{Reservation, ReservationChanges, people};
+use crate::model::{Reservation, ReservationChanges, Status, people};
 use crate::server::error::{FieldErrors, ServiceError};
 use crate::server::store::{self, Scope, Turn, from_secs, reservations};
 
@@ -21,14 +22,29 @@ impl Service {
         owner_key: Option<&str>,
         changes: ReservationChanges,
     ) -> Result<Reservation> {
-        let asked = (id.to_owned(), owner_key.map(str::to_owned), changes);
+        let key = owner_key.ok_or(ServiceError::Unauthorized)?;
+        self.change_reservation(id, Caller::Owner { key: key.to_owned() }, changes).await
+    }
+
+    /// Changes a reservation's time or party size. The owner may also
+    /// choose its tables and is not bound by the online rules; the diner
+    /// (by code or manage link) books the new time as a new online booking
+    /// would, before it starts. Either way the old tables are let go only
+    /// if the new ones hold, in one transaction.
+    pub async fn change_reservation(
+        &self,
+        id: &str,
+        caller: Caller,
+        changes: ReservationChanges,
+    ) -> Result<Reservation> {
+        let asked = (id.to_owned(), caller, changes);
         self.write(asked, Self::move_in).await
     }
 
     async fn move_in(
         self,
         turn: Turn,
-        (id, owner_key, changes): (String, Option<String>, ReservationChanges),
+        (id, caller, changes): (String, Caller, ReservationChanges),
     ) -> Result<Reservation> {
         let id = id.as_str();
         let mut errors = FieldErrors::default();
@@ -41,23 +57,36 @@ impl Service {
             (_, text) => text.and_then(|t| errors.check("start", Start::parse(t))),
         };
         if let Some(ids) = &changes.table_ids {
-            if ids.is_empty() {
+            if caller.is_diner() {
+                errors.add("table_ids", "the restaurant chooses the tables");
+            } else if ids.is_empty() {
                 errors.add("table_ids", "name at least one table, or leave table_ids out");
             } else if ids.len() > MAX_JOINED_TABLES {
                 errors.add("table_ids", format!("at most {MAX_JOINED_TABLES} tables"));
             }
         }
         errors.finish()?;
-        let key = owner_key.ok_or(ServiceError::Unauthorized)?;
         let mut writer = store::writer(&self.db, turn).await?;
         let mut tx = store::begin(&self.db, &mut writer, Scope::ReservationOf(id)).await?;
-        let owner = Caller::Owner { key };
-        let (row, restaurant) = authorize_reservation(&self.secrets, &mut tx, id, &owner).await?;
-        if !row.status()?.holds_tables() {
-            return Err(ServiceError::InvalidTransition(format!(
-                "a {} reservation cannot be moved; bring it back first",
-                row.status()?.label().to_lowercase()
-            )));
+        let (row, restaurant) = self.authorize(&mut tx, id, &caller).await?;
+        let status = row.status()?;
+        if !status.holds_tables() || (caller.is_diner() && status == Status::Seated) {
+            return Err(ServiceError::InvalidTransition(match caller.is_diner() {
+                true => format!(
+                    "a {} reservation cannot be changed; please book again",
+                    status.label().to_lowercase()
+                ),
+                false => format!(
+                    "a {} reservation cannot be moved; bring it back first",
+                    status.label().to_lowercase()
+                ),
+            }));
+        }
+        let now = self.now();
+        if caller.is_diner() && from_secs(row.start_at) <= now {
+            return Err(ServiceError::InvalidTransition(
+                "this reservation has already started; please call the restaurant".into(),
+            ));
         }
         let party = match party {
             Some(p) => p,
@@ -81,11 +110,18 @@ impl Service {
             .await?;
         let policy = &plan.restaurant.policy;
         let floor = Floor { tables: &plan.tables, holds: &holds };
-        let ask = Ask { party, channel: Channel::Restaurant, tables: changes.table_ids.as_deref() };
-        let now = self.now();
+        let channel = if caller.is_diner() { Channel::Online } else { Channel::Restaurant };
+        let ask = Ask { party, channel, tables: changes.table_ids.as_deref() };
+        let before = reservations::load(&mut tx, id, &restaurant).await?;
+        if caller.is_diner()
+            && slot.start == from_secs(row.start_at)
+            && party.get() as i64 == row.party_size
+        {
+            // Nothing the diner can change changed.
+            return Ok(before);
+        }
         let seated = seat(policy, floor, date, &slot, ask, now)
             .map_err(|why| refusal(&restaurant, floor, date, &slot, ask, now, &why))?;
-        let before = reservations::load(&mut tx, id, &restaurant).await?;
         let until = slot.end + policy.rules.buffer();
         reservations::release(&mut tx, id).await?;
         let party_size = party.get() as i64;
@@ -102,7 +138,7 @@ impl Service {
             )
         };
         let text = format!("Moved from {} to {}", describe(&before), describe(&after));
-        reservations::record(&mut tx, id, now, "owner", None, &text).await?;
+        reservations::record(&mut tx, id, now, caller.by(), None, &text).await?;
         // The diner hears of a new time or party size, not of new tables.
         if (before.start, before.party_size) != (after.start, after.party_size) {
             let diner = Diner::of(&row);
@@ -110,7 +146,7 @@ impl Service {
             outbox::write(&mut tx, &restaurant, &diner, Cause::Changed, now).await?;
         }
         tx.commit().await?;
-        tracing::info!(reservation = %id, "reservation moved");
+        tracing::info!(reservation = %id, by = caller.by(), "reservation moved");
         Ok(after)
     }
 }

@@ -8,7 +8,8 @@
 //! reminder goes by SMS and, when the diner gave an address, by email too,
 //! `reminder_hours_before` the reservation starts; none when that moment
 //! has already passed or the restaurant turned reminders off. A change
-//! moves the reminder; a cancellation drops it.
+//! moves the reminder; a cancellation drops it; a new reminder setting
+//! writes the reminders of every upcoming reservation again.
 
 use chrono::{DateTime, Duration, Utc};
 use sqlx::AnyConnection;
@@ -16,7 +17,7 @@ use sqlx::AnyConnection;
 use super::Result;
 use crate::server::store::from_secs;
 use crate::server::store::messages::{self, Channel, Kind, NewMessage};
-use crate::server::store::reservations::ReservationRow;
+use crate::server::store::reservations::{self, ReservationRow};
 use crate::server::store::restaurants::RestaurantRecord;
 
 /// What happened to a reservation.
@@ -69,9 +70,37 @@ pub(super) async fn write(
     if cause != Cause::Booked {
         messages::drop_reminders(conn, diner.reservation_id).await?;
     }
+    if cause == Cause::Cancelled {
+        return Ok(());
+    }
+    remind(conn, restaurant, diner, now).await
+}
+
+/// Writes the reminders of every upcoming reservation of a restaurant again
+/// (its reminder setting changed), in the caller's transaction.
+pub(super) async fn reschedule_reminders(
+    conn: &mut AnyConnection,
+    restaurant: &RestaurantRecord,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    messages::drop_restaurant_reminders(conn, &restaurant.id).await?;
+    for row in reservations::upcoming(conn, &restaurant.id, now.timestamp()).await? {
+        remind(conn, restaurant, &Diner::of(&row), now).await?;
+    }
+    Ok(())
+}
+
+/// The reminders of a reservation: none when the restaurant turned them
+/// off or their moment has passed.
+async fn remind(
+    conn: &mut AnyConnection,
+    restaurant: &RestaurantRecord,
+    diner: &Diner<'_>,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let Some(hours) = restaurant.reminder_hours_before else { return Ok(()) };
     let due = diner.start - Duration::hours(hours.into());
-    if cause == Cause::Cancelled || due <= now {
+    if due <= now {
         return Ok(());
     }
     enqueue(conn, restaurant, diner, Kind::Reminder, Channel::Sms, diner.phone, due, now).await?;

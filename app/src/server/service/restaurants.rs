@@ -2,6 +2,7 @@
 //! reading it, and finding restaurants.
 
 use super::auth::authorize_owner;
+use super::outbox;
 use super::{Result, Service, bounded, optional_text};
 use crate::domain::limits::{self, MAX_PAGE, parse_date, search_text};
 use crate::domain::{DurationRule, Email, OpeningHours, Phone, RestaurantName, TimeZone};
@@ -58,8 +59,12 @@ impl Service {
         authorize_owner(&self.secrets, &mut tx, &current, owner_key.as_deref()).await?;
         let fields =
             merge_restaurant_fields(&input, RestaurantFields::from_record(&current), false)?;
-        restaurants::store_fields(&mut tx, &id, &fields, self.now().timestamp()).await?;
+        let now = self.now();
+        restaurants::store_fields(&mut tx, &id, &fields, now.timestamp()).await?;
         let record = restaurants::load(&mut tx, &id).await?;
+        if record.reminder_hours_before != current.reminder_hours_before {
+            outbox::reschedule_reminders(&mut tx, &record, now).await?;
+        }
         let tables = tables::load(&mut tx, &id, false).await?;
         tx.commit().await?;
         tracing::info!(restaurant = %id, "restaurant changed");
@@ -228,6 +233,16 @@ fn merge_restaurant_fields(
         limits::REQUESTS_PER_MINUTE,
     ) {
         base.requests_per_minute = Some(n as u16);
+    }
+    match input.reminder_hours_before {
+        None => {}
+        Some(None) => base.reminder_hours_before = None,
+        Some(Some(n)) => {
+            if let Some(n) = errors.check("reminder_hours_before", limits::REMINDER_HOURS.check(n))
+            {
+                base.reminder_hours_before = Some(n as u16);
+            }
+        }
     }
     if let Some(n) =
         bounded(&mut errors, "max_party_size", input.max_party_size, limits::LARGEST_PARTY)

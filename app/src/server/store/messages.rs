@@ -130,6 +130,22 @@ pub async fn drop_reminders(conn: &mut AnyConnection, reservation_id: &str) -> R
     Ok(())
 }
 
+/// Drops every reminder of a restaurant not sent yet (its reminder setting
+/// changed: they are written again).
+pub async fn drop_restaurant_reminders(
+    conn: &mut AnyConnection,
+    restaurant_id: &str,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE messages SET status = 'dropped', claimed_until = NULL \
+         WHERE restaurant_id = $1 AND kind = 'reminder' AND status = 'pending'",
+    )
+    .bind(restaurant_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 /// Whether any message is due at `now` and held by no worker (a read, so
 /// that an idle worker never takes the write path).
 pub async fn any_due(conn: &mut AnyConnection, now: i64) -> Result<bool> {

@@ -13,6 +13,7 @@
 //! around the service on purpose, to prove the database's guards.)
 
 pub mod idempotency;
+pub mod lookup;
 pub mod messages;
 pub mod reservations;
 pub mod restaurants;

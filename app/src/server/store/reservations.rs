@@ -6,6 +6,7 @@ use sqlx::AnyConnection;
 
 use super::restaurants::RestaurantRecord;
 use super::{Result, from_secs, is_overlap};
+use crate::domain::values::phone_key;
 use crate::domain::{Hold, Slot, natural_cmp};
 use crate::model::{HeldTable, Reservation, Status};
 use crate::server::error::ServiceError;
@@ -28,10 +29,13 @@ pub struct ReservationRow {
     pub cancelled_at: Option<i64>,
     pub cancelled_by: Option<String>,
     pub cancel_reason: Option<String>,
+    /// When the diner said they are coming.
+    pub diner_confirmed_at: Option<i64>,
 }
 
-const RESERVATION_COLUMNS: &str = "id, restaurant_id, party_size, start_at, end_at, name, phone, \
-    email, notes, status, code_hash, created_at, updated_at, cancelled_at, cancelled_by, cancel_reason";
+pub const RESERVATION_COLUMNS: &str = "id, restaurant_id, party_size, start_at, end_at, name, \
+    phone, email, notes, status, code_hash, created_at, updated_at, cancelled_at, cancelled_by, \
+    cancel_reason, diner_confirmed_at";
 
 impl ReservationRow {
     pub fn status(&self) -> Result<Status> {
@@ -133,6 +137,7 @@ pub fn from_row(
         cancelled_at: row.cancelled_at.map(|t| restaurant.local_secs(t)),
         cancelled_by: row.cancelled_by,
         cancel_reason: row.cancel_reason,
+        diner_confirmed_at: row.diner_confirmed_at.map(|t| restaurant.local_secs(t)),
         code: None,
     })
 }
@@ -179,8 +184,9 @@ async fn insert_as(
 ) -> Result<ReservationRow> {
     Ok(sqlx::query_as(&format!(
         "INSERT INTO reservations (id, restaurant_id, party_size, start_at, end_at, hold_until, \
-         name, phone, email, notes, status, code_hash, created_at, updated_at, confirmed_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
+         name, phone, email, notes, status, code_hash, created_at, updated_at, confirmed_at, \
+         contact_phone, contact_email) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
          RETURNING {RESERVATION_COLUMNS}"
     ))
     .bind(new.id)
@@ -198,6 +204,8 @@ async fn insert_as(
     .bind(new.now)
     .bind(new.now)
     .bind(new.now)
+    .bind(phone_key(new.phone))
+    .bind(new.email.map(str::trim).filter(|e| !e.is_empty()).map(str::to_lowercase))
     .fetch_one(&mut *conn)
     .await?)
 }
@@ -438,4 +446,34 @@ pub async fn revision_and_holds(
         })
         .collect();
     Ok(Some((revision, holds)))
+}
+
+/// Records that the diner said they are coming.
+pub async fn confirm_by_diner(conn: &mut AnyConnection, id: &str, now: i64) -> Result<()> {
+    sqlx::query(
+        "UPDATE reservations SET diner_confirmed_at = $1, updated_at = $2, version = version + 1 \
+         WHERE id = $3",
+    )
+    .bind(now)
+    .bind(now)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The reservations of a restaurant that hold tables and start after `now`.
+pub async fn upcoming(
+    conn: &mut AnyConnection,
+    restaurant_id: &str,
+    now: i64,
+) -> Result<Vec<ReservationRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {RESERVATION_COLUMNS} FROM reservations WHERE restaurant_id = $1 \
+         AND start_at > $2 AND status IN ('pending', 'confirmed') ORDER BY start_at"
+    ))
+    .bind(restaurant_id)
+    .bind(now)
+    .fetch_all(&mut *conn)
+    .await?)
 }

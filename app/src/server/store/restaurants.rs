@@ -9,6 +9,10 @@ use crate::domain::{DurationRule, OpeningHours, PeriodSpec, Policy, Rules, TimeZ
 use crate::model::{Restaurant, Table};
 use crate::server::error::ServiceError;
 
+/// Hours before a reservation its reminder goes, unless the restaurant
+/// chose otherwise.
+pub const DEFAULT_REMINDER_HOURS: u16 = 24;
+
 /// A restaurant row with its rules parsed.
 #[derive(Clone, Debug)]
 pub struct RestaurantRecord {
@@ -150,6 +154,7 @@ impl RestaurantRecord {
             max_party_size: rules.max_party_size,
             closed_dates: rules.closed_dates.clone(),
             requests_per_minute: self.requests_per_minute,
+            reminder_hours_before: self.reminder_hours_before,
             created_at: self.local_secs(self.created_at),
             updated_at: self.local_secs(self.updated_at),
             tables,
@@ -169,6 +174,7 @@ pub struct RestaurantFields {
     pub longitude: Option<f64>,
     pub policy: Policy,
     pub requests_per_minute: Option<u16>,
+    pub reminder_hours_before: Option<u16>,
 }
 
 impl RestaurantFields {
@@ -183,6 +189,7 @@ impl RestaurantFields {
             longitude: r.longitude,
             policy: r.policy.clone(),
             requests_per_minute: r.requests_per_minute,
+            reminder_hours_before: r.reminder_hours_before,
         }
     }
 
@@ -201,6 +208,7 @@ impl RestaurantFields {
                 rules: Rules::default(),
             },
             requests_per_minute: None,
+            reminder_hours_before: Some(DEFAULT_REMINDER_HOURS),
         }
     }
 }
@@ -239,7 +247,7 @@ pub async fn store_fields(
          latitude = $6, longitude = $7, timezone = $8, opening_hours = $9, slot_minutes = $10, \
          duration_minutes = $11, durations = $12, buffer_minutes = $13, walk_in_seats_percent = $14, \
          min_notice_minutes = $15, max_days_ahead = $16, max_party_size = $17, closed_dates = $18, \
-         requests_per_minute = $19, updated_at = $20 WHERE id = $21",
+         requests_per_minute = $19, reminder_hours_before = $20, updated_at = $21 WHERE id = $22",
     )
     .bind(&f.name)
     .bind(&f.phone)
@@ -260,6 +268,7 @@ pub async fn store_fields(
     .bind(rules.max_party_size.map(i64::from))
     .bind(serde_json::to_string(&rules.closed_dates).expect("dates serialize"))
     .bind(f.requests_per_minute.map(i64::from))
+    .bind(f.reminder_hours_before.map(i64::from))
     .bind(now)
     .bind(id)
     .execute(&mut *conn)
