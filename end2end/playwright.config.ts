@@ -1,15 +1,14 @@
 import { defineConfig } from "@playwright/test";
 import fs from "node:fs";
 import path from "node:path";
+import { baseURL, dataDir, mailDir, port, root, smsAccount, smsPort, smsToken, smsURL, smtpPort } from "./harness";
 
-// scripts/test.sh sets these: a free port, a throwaway data directory and the
-// freshly built server and site. Run by hand, the defaults use the debug build.
-const root = path.resolve(__dirname, "..");
-const port = Number(process.env.COVERS_E2E_PORT ?? 3100);
+// scripts/test.sh sets these: a free port (the mail and SMS servers take the
+// next two), a throwaway data directory and the freshly built server and
+// site. Run by hand, the defaults use the debug build.
 const server = process.env.COVERS_E2E_SERVER ?? path.join(root, "target/debug/covers");
 const siteRoot = process.env.COVERS_E2E_SITE_ROOT ?? path.join(root, "target/site");
-const dataDir = process.env.COVERS_E2E_DATA_DIR ?? path.join(root, "target/e2e-data");
-const baseURL = `http://127.0.0.1:${port}`;
+const python = process.env.COVERS_TEST_PYTHON ?? "/usr/bin/python3";
 fs.mkdirSync(dataDir, { recursive: true });
 
 export default defineConfig({
@@ -44,7 +43,22 @@ export default defineConfig({
     // the WebAssembly. Tests tagged @needs-js exercise the hydrated page only.
     { name: "no-js", use: { javaScriptEnabled: false }, grepInvert: /@needs-js/ },
   ],
-  webServer: {
+  webServer: [
+  {
+    // A real SMTP server: what Covers sends lands in a Maildir the tests read.
+    command: `"${python}" -m aiosmtpd -n -l 127.0.0.1:${smtpPort} -c aiosmtpd.handlers.Mailbox "${mailDir}"`,
+    port: smtpPort,
+    reuseExistingServer: false,
+    timeout: 30_000,
+  },
+  {
+    // The SMS provider's API, served locally.
+    command: `node "${path.join(__dirname, "servers/sms-provider.mjs")}" ${smsPort} ${smsAccount} ${smsToken}`,
+    url: `${smsURL}/texts`,
+    reuseExistingServer: false,
+    timeout: 30_000,
+  },
+  {
     command: `"${server}"`,
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,
@@ -62,12 +76,21 @@ export default defineConfig({
       // codes come from one address: far more than one person's budgets.
       // The limits per restaurant and per guessed reservation or key stay.
       COVERS_RATE_LIMITS:
-        "client=100000/minute,booking=100000/hour,new_restaurant=100000/day,guess_client=100000/hour",
+        "client=100000/minute,booking=100000/hour,new_restaurant=100000/day,lookup=100000/hour,guess_client=100000/hour",
       // Every instance on one PostgreSQL database shares a secret; on SQLite
       // Covers makes its own beside the database file.
       ...(process.env.COVERS_E2E_DATABASE_URL
         ? { COVERS_SECRET: "covers end-to-end tests: a secret of 32+ characters" }
         : {}),
+      // Messages go to the tests' own mail server and SMS provider.
+      COVERS_PUBLIC_URL: baseURL,
+      COVERS_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      COVERS_MAIL_FROM: "Covers <covers@example.com>",
+      COVERS_SMS_URL: smsURL,
+      COVERS_SMS_ACCOUNT: smsAccount,
+      COVERS_SMS_TOKEN: smsToken,
+      COVERS_SMS_FROM: "+15005550006",
     },
   },
+  ],
 });

@@ -41,7 +41,10 @@ curl -sf -X POST -H 'Content-Type: application/json' -H "Authorization: Bearer $
   -d '{"tables":[{"capacity":2},{"capacity":4,"join_group":"w"},{"capacity":4,"join_group":"w"}]}' \
   "$base/api/v1/restaurants/$id/tables" >/dev/null
 
+# One worker: with two, Hypothesis (under Debian's Python 3.11) now and then
+# fails inside the tool while describing its strategies ("AST constructor
+# recursion depth mismatch"), which is no finding about Covers.
 log "Schemathesis against $base (at most ${COVERS_CONTRACT_SECONDS:-90} s)"
 "$schemathesis" --config-file schemathesis.toml run "$base/api/v1/openapi.json" \
   --checks all --header "Authorization: Bearer $key" \
-  --max-time "${COVERS_CONTRACT_SECONDS:-90}" --workers 2 --no-color
+  --max-time "${COVERS_CONTRACT_SECONDS:-90}" --workers 1 --no-color

@@ -57,7 +57,23 @@ locked_wasm_bindgen_version() {
     "$COVERS_ROOT/Cargo.lock"
 }
 
-# free_port: prints a TCP port that is free on 127.0.0.1 right now.
+# free_port [N]: prints a TCP port that is free on 127.0.0.1 right now, with
+# the N-1 ports after it free too (the end-to-end tests' mail and SMS servers
+# take the two after Covers').
 free_port() {
-  node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+  node -e '
+    const net = require("net");
+    const count = Number(process.argv[1] || 1);
+    const free = (port) => new Promise((ok) => {
+      const s = net.createServer().once("error", () => ok(false));
+      s.listen(port, "127.0.0.1", () => s.close(() => ok(true)));
+    });
+    (async () => {
+      for (;;) {
+        const base = 20000 + Math.floor(Math.random() * 40000);
+        let all = true;
+        for (let i = 0; i < count && all; i++) all = await free(base + i);
+        if (all) { console.log(base); return; }
+      }
+    })();' "${1:-1}"
 }

@@ -46,11 +46,11 @@ export COVERS_E2E_DATA_DIR="$work"
 export COVERS_E2E_SITE_ROOT="$COVERS_ROOT/target/site"
 
 step "end-to-end tests on SQLite (Playwright, Chromium)"
-(cd end2end && COVERS_E2E_PORT=$(free_port) npx --no-install playwright test)
+(cd end2end && COVERS_E2E_PORT=$(free_port 3) npx --no-install playwright test)
 
 step "end-to-end tests on PostgreSQL (Playwright, Chromium)"
 e2e_db=$(pg_createdb covers_e2e)
-(cd end2end && COVERS_E2E_PORT=$(free_port) COVERS_E2E_DATABASE_URL="$e2e_db" \
+(cd end2end && COVERS_E2E_PORT=$(free_port 3) COVERS_E2E_DATABASE_URL="$e2e_db" \
   npx --no-install playwright test)
 
 step_done

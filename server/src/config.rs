@@ -42,6 +42,10 @@ pub struct Config {
     pub limits: LimitSettings,
     /// `COVERS_REQUEST_TIMEOUT` (seconds): the longest a request may take.
     pub request_timeout: Duration,
+    /// `COVERS_DELIVERY_LEASE` and `COVERS_DELIVERY_RETRY` (seconds): how
+    /// long a delivery worker holds the messages it took, and its first
+    /// pause after a failed try.
+    pub delivery: app::server::delivery::Timing,
 }
 
 /// The SMS provider's address, account, token and sender number.
@@ -171,7 +175,30 @@ impl Config {
                 }
             },
         };
+        let seconds = |name: &'static str, default: Duration, min: Duration| match value(name) {
+            None => Ok(default),
+            Some(text) => match text.trim().parse::<u64>() {
+                Ok(n) if (min.as_secs()..=86_400).contains(&n) => Ok(Duration::from_secs(n)),
+                _ => Err(ConfigError {
+                    name,
+                    message: format!(
+                        "{text:?} is not a number of seconds from {} to 86400",
+                        min.as_secs()
+                    ),
+                }),
+            },
+        };
+        use app::server::delivery::Timing;
+        let delivery = Timing {
+            lease: seconds("COVERS_DELIVERY_LEASE", Timing::default().lease, Timing::MIN_LEASE)?,
+            first_retry: seconds(
+                "COVERS_DELIVERY_RETRY",
+                Timing::default().first_retry,
+                Duration::from_secs(1),
+            )?,
+        };
         Ok(Self {
+            delivery,
             site_addr,
             site_root,
             secret: value("COVERS_SECRET"),
@@ -330,9 +357,13 @@ mod tests {
             ("COVERS_REQUEST_TIMEOUT", "0"),
             ("COVERS_TRUSTED_PROXIES", "not-an-address"),
             ("COVERS_RATE_LIMITS", "client=lots"),
+            ("COVERS_DELIVERY_LEASE", "5"),
+            ("COVERS_DELIVERY_RETRY", "soon"),
         ] {
             assert_eq!(config(&[(name, value)]).unwrap_err().name, name);
         }
+        let timing = config(&[("COVERS_DELIVERY_LEASE", "20")]).unwrap().delivery;
+        assert_eq!((timing.lease.as_secs(), timing.first_retry.as_secs()), (20, 30));
         assert!(config(&[("COVERS_PUBLIC_URL", "https://covers.example.com/")]).unwrap().https());
     }
 

@@ -159,7 +159,8 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         },
         public_url: public_url.0.to_string(),
     };
-    let delivery = Delivery::new(db.clone(), secrets.clone(), transports);
+    let delivery =
+        Delivery::new(db.clone(), secrets.clone(), transports).with_timing(config.delivery);
     let delivery = tokio::spawn(delivery.run());
     let shutdown = shutdown_signal()?;
     let listener = tokio::net::TcpListener::bind(config.site_addr).await?;

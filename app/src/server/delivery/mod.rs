@@ -27,15 +27,40 @@ pub use sms::Texter;
 
 /// How many messages one round takes.
 const BATCH: i64 = 5;
-/// How long a worker holds the messages it took before another may: long
-/// enough to send a whole batch to a mail server that times out each time.
-const CLAIM: Duration = Duration::from_secs(BATCH as u64 * 20 + 30);
 /// How often the worker looks for due messages.
 const TICK: Duration = Duration::from_secs(1);
 /// How many times a message is tried before it counts as failed.
 const MAX_ATTEMPTS: i64 = 10;
-/// The pause after a first failed try; it doubles with every try, to an hour.
-const FIRST_RETRY: i64 = 30;
+
+/// How long a worker may hold messages, and how soon it tries again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Timing {
+    /// How long a worker holds the messages it took before another may
+    /// (`COVERS_DELIVERY_LEASE`): the messages of a worker that died go
+    /// out again after this. Each message of a round gets at most a sixth
+    /// of it, so a round always ends within its lease and a message is not
+    /// sent twice while its worker lives.
+    pub lease: Duration,
+    /// The pause after a first failed try (`COVERS_DELIVERY_RETRY`); it
+    /// doubles with every try, to an hour.
+    pub first_retry: Duration,
+}
+
+impl Default for Timing {
+    fn default() -> Self {
+        Self { lease: Duration::from_secs(130), first_retry: Duration::from_secs(30) }
+    }
+}
+
+impl Timing {
+    /// The shortest lease: a second for each message of a round, and one more.
+    pub const MIN_LEASE: Duration = Duration::from_secs(BATCH as u64 + 1);
+
+    /// The longest one message of a round may take.
+    fn per_message(&self) -> Duration {
+        self.lease / (BATCH as u32 + 1)
+    }
+}
 
 /// Where messages go out, and the address their links lead to.
 #[derive(Clone, Default)]
@@ -83,12 +108,19 @@ pub struct Delivery {
     transports: Transports,
     /// The server's key: signs manage links, opens sealed codes.
     secrets: Secrets,
+    timing: Timing,
     clock: Clock,
 }
 
 impl Delivery {
     pub fn new(db: Db, secrets: Secrets, transports: Transports) -> Self {
-        Self { db, transports, secrets, clock: Arc::new(Utc::now) }
+        Self { db, transports, secrets, timing: Timing::default(), clock: Arc::new(Utc::now) }
+    }
+
+    /// The same worker with another lease and retry pause.
+    pub fn with_timing(mut self, timing: Timing) -> Self {
+        self.timing = timing;
+        self
     }
 
     /// The same worker on another clock (the tests' fixed "now").
@@ -125,7 +157,17 @@ impl Delivery {
         let count = taken.len();
         let mut settled = Vec::with_capacity(count);
         for message in taken {
-            let outcome = self.send(&message, now).await;
+            let outcome =
+                match tokio::time::timeout(self.timing.per_message(), self.send(&message, now))
+                    .await
+                {
+                    Ok(outcome) => outcome,
+                    Err(_) => {
+                        let waited = self.timing.per_message().as_secs_f32();
+                        let failure = Failure::transient(format!("no answer within {waited:.0} s"));
+                        self.failed(&message, failure, now)
+                    }
+                };
             settled.push((message.id, outcome));
         }
         if !settled.is_empty() {
@@ -141,7 +183,7 @@ impl Delivery {
         }
         drop(conn);
         let db = self.db.clone();
-        let (now, until) = (now.timestamp(), (now + CLAIM).timestamp());
+        let (now, until) = (now.timestamp(), (now + self.timing.lease).timestamp());
         store::write(&self.db, move |turn| {
             let db = db.clone();
             async move {
@@ -238,7 +280,8 @@ impl Delivery {
     /// failed for good.
     fn failed(&self, message: &MessageRow, failure: Failure, now: DateTime<Utc>) -> Outcome {
         let retry_at = (!failure.permanent && message.attempts < MAX_ATTEMPTS).then(|| {
-            let pause = (FIRST_RETRY << (message.attempts - 1).clamp(0, 7)).min(3600);
+            let first = self.timing.first_retry.as_secs() as i64;
+            let pause = (first << (message.attempts - 1).clamp(0, 7)).min(3600);
             now.timestamp() + pause
         });
         tracing::warn!(message = %message.id, error = %failure.message, retry = retry_at.is_some(), "message not sent");
