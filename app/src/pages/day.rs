@@ -111,6 +111,7 @@ fn ReservationRow(
     let labels: Vec<&str> = r.tables.iter().map(|t| t.label.as_str()).collect();
     let held_labels = labels.join(" + ");
     let status = r.status;
+    let coming = r.diner_confirmed_at.is_some() && status.holds_tables();
     let (rid, restaurant_id) = (r.id.clone(), r.restaurant_id.clone());
     let who = format!("{} at {}", r.name, r.start.format("%H:%M"));
     let steps = status
@@ -204,6 +205,7 @@ fn ReservationRow(
             <td>{held_labels}</td>
             <td>
                 <span class=format!("status status-{}", status.as_str())>{status.label()}</span>
+                {coming.then(|| view! { <br /><span class="hint">"Guest said they are coming"</span> })}
             </td>
             <td>
                 <div class="actions">{steps}</div>
