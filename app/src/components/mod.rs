@@ -4,5 +4,6 @@ pub mod form;
 pub mod nav;
 pub mod owner;
 pub mod page;
+pub mod reservation;
 pub mod slots;
 pub mod table;

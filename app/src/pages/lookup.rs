@@ -9,13 +9,12 @@ use leptos_meta::Title;
 
 use crate::components::form::{Field, FormProblem};
 use crate::components::page::load_failed;
+use crate::components::reservation::ReservationItem;
 use crate::domain::limits;
-use crate::model::people;
 use crate::server_fns::action_error;
 use crate::server_fns::lookup::{
     ForgetLookup, FoundReservation, Lookup, SendLookupCode, VerifyLookupCode, lookup_state,
 };
-use crate::server_fns::reservations::long_when;
 
 #[component]
 pub fn FindReservationsPage() -> impl IntoView {
@@ -93,12 +92,8 @@ fn FoundList(list: Vec<FoundReservation>, forget: ServerAction<ForgetLookup>) ->
             <ul class="reservations" aria-label="Reservations">
                 {list
                     .into_iter()
-                    .map(|FoundReservation { reservation: r, manage_path }| view! {
-                        <li class="card">
-                            <a href=manage_path>{r.restaurant_name.clone()}</a>
-                            {format!(" · {} · {} · ", long_when(&r.start), people(r.party_size))}
-                            <span class=format!("status status-{}", r.status.as_str())>{r.status.label()}</span>
-                        </li>
+                    .map(|FoundReservation { reservation, manage_path }| view! {
+                        <ReservationItem reservation href=manage_path />
                     })
                     .collect_view()}
             </ul>

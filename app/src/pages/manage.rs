@@ -9,11 +9,11 @@ use leptos_router::hooks::use_params_map;
 
 use crate::components::form::{Field, FormProblem};
 use crate::components::page::{answer_with, load_failed};
+use crate::components::reservation::ReservationFacts;
 use crate::domain::limits;
-use crate::model::{Status, people};
+use crate::model::Status;
 use crate::server_fns::action_error;
 use crate::server_fns::link::{CancelManaged, ChangeManaged, ConfirmComing, Managed, get_managed};
-use crate::server_fns::reservations::long_when;
 
 #[component]
 pub fn ManagePage() -> impl IntoView {
@@ -62,40 +62,27 @@ fn ManageView(
 ) -> impl IntoView {
     let Managed { reservation: r, token, open, date, time } = managed;
     let status = r.status;
-    let tables = r.tables.iter().map(|t| t.label.clone()).collect::<Vec<_>>().join(", ");
     let confirmed = r.diner_confirmed_at.is_some();
+    let (restaurant_id, restaurant_name, party) =
+        (r.restaurant_id.clone(), r.restaurant_name.clone(), r.party_size);
     view! {
-        <Title text=format!("Your reservation at {}", r.restaurant_name) />
+        <Title text=format!("Your reservation at {restaurant_name}") />
         <div class="stack">
-            <h1>{format!("Your table at {}", r.restaurant_name)}</h1>
-            <p class=format!("status status-{}", status.as_str())>{status.label()}</p>
-            <div class="card">
-                <dl class="data">
-                    <dt>"When"</dt>
-                    <dd data-testid="when">{long_when(&r.start)}</dd>
-                    <dt>"Party"</dt>
-                    <dd data-testid="party">{people(r.party_size)}</dd>
-                    {(!tables.is_empty()).then(|| view! { <dt>"Table"</dt><dd>{tables}</dd> })}
-                    <dt>"Name"</dt>
-                    <dd>{r.name.clone()}</dd>
-                    <dt>"Reservation number"</dt>
-                    <dd><span class="secret">{r.id.clone()}</span></dd>
-                </dl>
-            </div>
+            <ReservationFacts reservation=r />
             {confirmed.then(|| view! {
                 <p class="note" role="status">"You told the restaurant you are coming."</p>
             })}
             {(status == Status::Cancelled).then(|| view! {
                 <p>
                     "This reservation is cancelled. "
-                    <a href=format!("/restaurants/{}", r.restaurant_id)>"Book another table"</a>
+                    <a href=format!("/restaurants/{restaurant_id}")>"Book another table"</a>
                 </p>
             })}
             {open.then(|| view! {
-                <OpenActions token=token.clone() date time party=r.party_size confirmed coming change cancel />
+                <OpenActions token=token.clone() date time party confirmed coming change cancel />
             })}
             <p>
-                <a href=format!("/restaurants/{}", r.restaurant_id)>{r.restaurant_name.clone()}</a>
+                <a href=format!("/restaurants/{restaurant_id}")>{restaurant_name.clone()}</a>
                 " · "
                 <a href="/reservations/find">"Find my reservations"</a>
             </p>

@@ -8,11 +8,10 @@ use leptos_router::hooks::use_params_map;
 
 use crate::components::form::{Field, FormProblem};
 use crate::components::page::load_failed;
-use crate::model::people;
+use crate::components::reservation::{ReservationFacts, ReservationItem};
 use crate::server_fns::action_error;
 use crate::server_fns::reservations::{
-    CancelMyReservation, FindReservation, MyReservation, get_my_reservation, long_when,
-    my_reservations,
+    CancelMyReservation, FindReservation, MyReservation, get_my_reservation, my_reservations,
 };
 
 /// `/reservations/:id`: the reservation, its code, and a way to cancel it.
@@ -58,37 +57,15 @@ fn ReservationView(
     let pending = cancel.pending();
     let status = r.status;
     let cancellable = status.holds_tables() && status != crate::model::Status::Seated;
-    let tables = r
-        .tables
-        .iter()
-        .map(|t| format!("{} ({} seats)", t.label, t.capacity))
-        .collect::<Vec<_>>()
-        .join(", ");
     let id = r.id.clone();
+    let (restaurant_id, restaurant_name) = (r.restaurant_id.clone(), r.restaurant_name.clone());
     view! {
-        <Title text=format!("Reservation at {}", r.restaurant_name) />
+        <Title text=format!("Reservation at {restaurant_name}") />
         <div class="stack">
-            <h1>{format!("Your table at {}", r.restaurant_name)}</h1>
-            <p class=format!("status status-{}", status.as_str())>{status.label()}</p>
-            <div class="card">
-                <dl class="data">
-                    <dt>"When"</dt>
-                    <dd>{long_when(&r.start)}</dd>
-                    <dt>"Party"</dt>
-                    <dd>{people(r.party_size)}</dd>
-                    <dt>"Table"</dt>
-                    <dd>{tables}</dd>
-                    <dt>"Name"</dt>
-                    <dd>{r.name.clone()}</dd>
-                    <dt>"Phone"</dt>
-                    <dd>{r.phone.clone()}</dd>
-                    {(!r.notes.is_empty()).then(|| view! { <dt>"Notes"</dt><dd>{r.notes.clone()}</dd> })}
-                    <dt>"Confirmation code"</dt>
-                    <dd><span class="secret" data-testid="confirmation-code">{code}</span></dd>
-                    <dt>"Reservation number"</dt>
-                    <dd><span class="secret" data-testid="reservation-id">{r.id.clone()}</span></dd>
-                </dl>
-            </div>
+            <ReservationFacts reservation=r>
+                <dt>"Confirmation code"</dt>
+                <dd><span class="secret" data-testid="confirmation-code">{code}</span></dd>
+            </ReservationFacts>
             <p class="hint">
                 "This browser remembers the reservation. Keep the number and code to find it elsewhere."
             </p>
@@ -105,7 +82,7 @@ fn ReservationView(
                     }
                 })}
             <p>
-                <a href=format!("/restaurants/{}", r.restaurant_id)>{format!("Back to {}", r.restaurant_name)}</a>
+                <a href=format!("/restaurants/{restaurant_id}")>{format!("Back to {restaurant_name}")}</a>
                 " · "
                 <a href="/reservations">"My reservations"</a>
             </p>
@@ -141,13 +118,8 @@ pub fn MyReservationsPage() -> impl IntoView {
                                 {list
                                     .into_iter()
                                     .map(|MyReservation { reservation: r, .. }| {
-                                        view! {
-                                            <li class="card">
-                                                <a href=format!("/reservations/{}", r.id)>{r.restaurant_name.clone()}</a>
-                                                {format!(" · {} · {} · ", long_when(&r.start), people(r.party_size))}
-                                                <span class=format!("status status-{}", r.status.as_str())>{r.status.label()}</span>
-                                            </li>
-                                        }
+                                        let href = format!("/reservations/{}", r.id);
+                                        view! { <ReservationItem reservation=r href /> }
                                     })
                                     .collect_view()}
                             </ul>

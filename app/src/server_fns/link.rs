@@ -61,6 +61,18 @@ fn back_to(token: &str) {
 #[cfg(feature = "ssr")]
 const GONE: &str = "This link no longer opens a reservation. Find your reservations with a code.";
 
+/// How the actions of a manage page word their refusals.
+#[cfg(feature = "ssr")]
+fn wording(failed: &'static str, one_line: Option<&'static str>) -> Wording {
+    Wording { not_allowed: GONE, gone: Some(GONE), failed, one_line }
+}
+
+/// The reservation a form's token opens, or the form's refusal.
+#[cfg(feature = "ssr")]
+fn linked(service: &crate::server::Service, token: &str) -> Result<String, FormResult> {
+    service.open_link(token).map_err(|_| super::refuse(super::FormError::Refused(GONE.into())))
+}
+
 /// The diner says they are coming.
 #[server]
 pub async fn confirm_coming(token: String) -> FormResult {
@@ -69,13 +81,8 @@ pub async fn confirm_coming(token: String) -> FormResult {
             back_to(&token);
             Ok(None)
         }
-        Err(err) => Wording {
-            not_allowed: GONE,
-            gone: Some(GONE),
-            failed: "That did not go through. Please try again.",
-            one_line: Some("Not confirmed"),
-        }
-        .refuse(err, BTreeMap::new()),
+        Err(err) => wording("That did not go through. Please try again.", Some("Not confirmed"))
+            .refuse(err, BTreeMap::new()),
     }
 }
 
@@ -116,8 +123,9 @@ pub async fn change_managed(
         return super::refuse(super::FormError::Invalid { fields, values });
     }
     let service = form_service()?;
-    let Ok(id) = service.open_link(&token) else {
-        return super::refuse(super::FormError::Refused(GONE.into()));
+    let id = match linked(&service, &token) {
+        Ok(id) => id,
+        Err(refused) => return refused,
     };
     let changes = ReservationChanges {
         start: Some(format!("{date}T{time}")),
@@ -129,13 +137,8 @@ pub async fn change_managed(
             back_to(&token);
             Ok(None)
         }
-        Err(err) => Wording {
-            not_allowed: GONE,
-            gone: Some(GONE),
-            failed: "The reservation could not be changed. Nothing was changed; please try again.",
-            one_line: None,
-        }
-        .refuse(super::refusals::as_form_fields(start_as_time(err)), values),
+        Err(err) => wording("The reservation could not be changed. Please try again.", None)
+            .refuse(start_as_time(err), values),
     }
 }
 
@@ -160,20 +163,16 @@ pub async fn cancel_managed(token: String) -> FormResult {
     use crate::server::service::Caller;
 
     let service = form_service()?;
-    let Ok(id) = service.open_link(&token) else {
-        return super::refuse(super::FormError::Refused(GONE.into()));
+    let id = match linked(&service, &token) {
+        Ok(id) => id,
+        Err(refused) => return refused,
     };
     match service.cancel(&id, &Caller::Link { token: token.clone() }, None).await {
         Ok(_) => {
             back_to(&token);
             Ok(None)
         }
-        Err(err) => Wording {
-            not_allowed: GONE,
-            gone: Some(GONE),
-            failed: "The reservation could not be cancelled. Please try again.",
-            one_line: None,
-        }
-        .refuse(err, BTreeMap::new()),
+        Err(err) => wording("The reservation could not be cancelled. Please try again.", None)
+            .refuse(err, BTreeMap::new()),
     }
 }

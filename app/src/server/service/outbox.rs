@@ -16,7 +16,7 @@ use sqlx::AnyConnection;
 
 use super::Result;
 use crate::server::store::from_secs;
-use crate::server::store::messages::{self, Channel, Kind, NewMessage};
+use crate::server::store::messages::{self, Channel, Kind, NewMessage, RemindersOf};
 use crate::server::store::reservations::{self, ReservationRow};
 use crate::server::store::restaurants::RestaurantRecord;
 
@@ -68,7 +68,7 @@ pub(super) async fn write(
     };
     enqueue(conn, restaurant, diner, kind, channel, to, now, now).await?;
     if cause != Cause::Booked {
-        messages::drop_reminders(conn, diner.reservation_id).await?;
+        messages::drop_reminders(conn, RemindersOf::Reservation(diner.reservation_id)).await?;
     }
     if cause == Cause::Cancelled {
         return Ok(());
@@ -83,7 +83,7 @@ pub(super) async fn reschedule_reminders(
     restaurant: &RestaurantRecord,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    messages::drop_restaurant_reminders(conn, &restaurant.id).await?;
+    messages::drop_reminders(conn, RemindersOf::Restaurant(&restaurant.id)).await?;
     for row in reservations::upcoming(conn, &restaurant.id, now.timestamp()).await? {
         remind(conn, restaurant, &Diner::of(&row), now).await?;
     }

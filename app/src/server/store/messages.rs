@@ -117,30 +117,26 @@ pub async fn enqueue(conn: &mut AnyConnection, m: NewMessage<'_>) -> Result<()> 
     Ok(())
 }
 
-/// Drops the reminders of a reservation not sent yet (it moved, or it is
-/// cancelled).
-pub async fn drop_reminders(conn: &mut AnyConnection, reservation_id: &str) -> Result<()> {
-    sqlx::query(
-        "UPDATE messages SET status = 'dropped', claimed_until = NULL \
-         WHERE reservation_id = $1 AND kind = 'reminder' AND status = 'pending'",
-    )
-    .bind(reservation_id)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+/// Whose reminders: one reservation's, or those of every reservation of a
+/// restaurant.
+#[derive(Clone, Copy, Debug)]
+pub enum RemindersOf<'a> {
+    Reservation(&'a str),
+    Restaurant(&'a str),
 }
 
-/// Drops every reminder of a restaurant not sent yet (its reminder setting
-/// changed: they are written again).
-pub async fn drop_restaurant_reminders(
-    conn: &mut AnyConnection,
-    restaurant_id: &str,
-) -> Result<()> {
-    sqlx::query(
+/// Drops the reminders not sent yet (the reservation moved or is cancelled;
+/// the restaurant changed its reminder setting).
+pub async fn drop_reminders(conn: &mut AnyConnection, of: RemindersOf<'_>) -> Result<()> {
+    let (column, id) = match of {
+        RemindersOf::Reservation(id) => ("reservation_id", id),
+        RemindersOf::Restaurant(id) => ("restaurant_id", id),
+    };
+    sqlx::query(&format!(
         "UPDATE messages SET status = 'dropped', claimed_until = NULL \
-         WHERE restaurant_id = $1 AND kind = 'reminder' AND status = 'pending'",
-    )
-    .bind(restaurant_id)
+         WHERE {column} = $1 AND kind = 'reminder' AND status = 'pending'"
+    ))
+    .bind(id)
     .execute(&mut *conn)
     .await?;
     Ok(())
