@@ -112,11 +112,10 @@ impl Service {
         let mut tx = store::begin(&self.db, &mut writer, Scope::Unshared).await?;
         let now = self.now().timestamp();
         let key = contact.key();
-        let Some(live) = lookup::live_code(&mut tx, &key, now).await? else {
+        let Some(live) = lookup::take_try(&mut tx, &key, now).await? else {
             return Err(ServiceError::InvalidCode);
         };
         if !self.secrets.matches(&sealed_pair(&key, &code), &live.code_hash) {
-            lookup::spend_try(&mut tx, &live.id).await?;
             tx.commit().await?;
             return Err(ServiceError::InvalidCode);
         }

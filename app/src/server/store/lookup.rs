@@ -12,7 +12,6 @@ use super::reservations::{RESERVATION_COLUMNS, ReservationRow};
 pub struct CodeRow {
     pub id: String,
     pub code_hash: String,
-    pub tries_left: i64,
 }
 
 /// Stores a new code for `contact` (in its searched form).
@@ -56,38 +55,27 @@ pub async fn codes_since(
     .await?)
 }
 
-/// The newest code of `contact` still good at `now`: not used, not
-/// expired, with tries left. An older code is void once a newer one is sent.
-pub async fn live_code(
+/// Takes one try of the newest code of `contact`, if it is still good at
+/// `now` (not used, not expired, tries left; an older code is void once a
+/// newer one is sent), and answers it. One statement, so that requests at
+/// once cannot try a code more often than it allows: each try is taken
+/// before the code is compared.
+pub async fn take_try(
     conn: &mut AnyConnection,
     contact: &str,
     now: i64,
 ) -> Result<Option<CodeRow>> {
-    let newest: Option<(String, String, i64, i64, Option<i64>)> = sqlx::query_as(
-        "SELECT id, code_hash, tries_left, expires_at, used_at FROM lookup_codes \
-         WHERE contact = $1 ORDER BY created_at DESC, id DESC LIMIT 1",
+    Ok(sqlx::query_as(
+        "UPDATE lookup_codes SET tries_left = tries_left - 1 \
+         WHERE id = (SELECT id FROM lookup_codes WHERE contact = $1 \
+                     ORDER BY created_at DESC, id DESC LIMIT 1) \
+         AND used_at IS NULL AND expires_at > $2 AND tries_left > 0 \
+         RETURNING id, code_hash",
     )
     .bind(contact)
+    .bind(now)
     .fetch_optional(&mut *conn)
-    .await?;
-    Ok(newest.and_then(|(id, code_hash, tries_left, expires_at, used_at)| {
-        (used_at.is_none() && expires_at > now && tries_left > 0).then_some(CodeRow {
-            id,
-            code_hash,
-            tries_left,
-        })
-    }))
-}
-
-/// One wrong try of code `id`.
-pub async fn spend_try(conn: &mut AnyConnection, id: &str) -> Result<()> {
-    sqlx::query(
-        "UPDATE lookup_codes SET tries_left = tries_left - 1 WHERE id = $1 AND tries_left > 0",
-    )
-    .bind(id)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+    .await?)
 }
 
 /// Code `id` was used: it opens nothing again.
