@@ -9,7 +9,9 @@
 //! machine: the bare booking transaction without HTTP, and an empty axum
 //! handler. Its figures are printed, never asserted.
 
-use std::process::{Child, Command, Stdio};
+mod server;
+mod ticket_drop;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -24,7 +26,7 @@ use tokio::sync::Mutex;
 
 #[derive(Parser, Debug, Clone)]
 #[command(name = "covers-bench", about = "Load benchmark of Covers through its HTTP API")]
-struct Args {
+pub struct Args {
     /// A running Covers to measure, e.g. http://127.0.0.1:3000 (default: start one).
     #[arg(long)]
     url: Option<String>,
@@ -61,6 +63,21 @@ struct Args {
     /// Seconds for each limit measurement (0 skips them).
     #[arg(long, default_value_t = 5)]
     limit_seconds: u64,
+    /// What to run: a busy service of mixed diners and browsers for
+    /// `--duration` (`evening`), or a crowd booking at one instant the
+    /// evenings a popular restaurant opens (`drop`).
+    #[arg(long, value_enum, default_value_t = Scenario::Evening)]
+    scenario: Scenario,
+    /// `drop`: how many diners ask and book at once.
+    #[arg(long, default_value_t = 2000)]
+    crowd: usize,
+    /// `drop`: the restaurant's tables (two-tops; two seatings an evening).
+    #[arg(long, default_value_t = 50)]
+    tables: usize,
+    /// `covers` instances started on the one database (PostgreSQL for more
+    /// than one); requests go to them in turn.
+    #[arg(long, default_value_t = 1)]
+    instances: usize,
     /// `COVERS_RATE_LIMITS` of the server started here. The load comes from
     /// one address, far beyond one person's limits, so they are off by
     /// default; give budgets too large to reach (`client=1000000/second,…`)
@@ -70,20 +87,26 @@ struct Args {
 }
 
 #[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+enum Scenario {
+    Evening,
+    Drop,
+}
+
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 enum Browse {
     Tables,
     Free,
 }
 
 /// A small deterministic generator (xorshift), one per connection.
-struct Rng(u64);
+pub struct Rng(u64);
 
 impl Rng {
-    fn new(seed: u64) -> Self {
+    pub fn new(seed: u64) -> Self {
         Self(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
     }
 
-    fn below(&mut self, n: u64) -> u64 {
+    pub fn below(&mut self, n: u64) -> u64 {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
@@ -92,20 +115,20 @@ impl Rng {
 }
 
 /// Latencies and outcomes of one operation.
-struct Op {
+pub struct Op {
     name: &'static str,
     latency: Histogram<u64>,
     errors: u64,
 }
 
 impl Op {
-    fn new(name: &'static str) -> Self {
+    pub fn new(name: &'static str) -> Self {
         Self { name, latency: Histogram::new_with_bounds(1, 60_000_000, 3).unwrap(), errors: 0 }
     }
 
     /// Records the latency of a request begun at `started`, and an error
     /// unless it went as expected.
-    fn record(&mut self, started: Instant, ok: bool) {
+    pub fn record(&mut self, started: Instant, ok: bool) {
         let micros = started.elapsed().as_micros().max(1) as u64;
         self.latency.saturating_record(micros);
         if !ok {
@@ -119,71 +142,6 @@ struct Outcomes {
     booked: Vec<String>,
     rejected: u64,
     cancelled: Vec<String>,
-}
-
-struct Server {
-    child: Option<Child>,
-    base: String,
-    database_url: Option<String>,
-    _dir: Option<tempfile::TempDir>,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if let Some(child) = &mut self.child {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
-async fn start_server(args: &Args) -> Result<Server, String> {
-    if let Some(url) = &args.url {
-        return Ok(Server {
-            child: None,
-            base: url.trim_end_matches('/').to_string(),
-            database_url: args.database_url.clone(),
-            _dir: None,
-        });
-    }
-    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let database_url = args
-        .database_url
-        .clone()
-        .unwrap_or_else(|| format!("sqlite:{}", dir.path().join("bench.db").display()));
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map_err(|e| e.to_string())?
-        .port();
-    let child = Command::new(&args.server)
-        .env("DATABASE_URL", &database_url)
-        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-        .env("LEPTOS_SITE_ROOT", dir.path())
-        .env("RUST_LOG", "error")
-        .env("COVERS_RATE_LIMITS", &args.rate_limits)
-        // Needed on PostgreSQL.
-        .env("COVERS_SECRET", app::server::secrets::new_server_secret())
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .map_err(|e| {
-            format!("cannot start {}: {e} (build it: cargo build --release -p server)", args.server)
-        })?;
-    let server = Server {
-        child: Some(child),
-        base: format!("http://127.0.0.1:{port}"),
-        database_url: Some(database_url),
-        _dir: Some(dir),
-    };
-    let client = reqwest::Client::new();
-    for _ in 0..300 {
-        let up = client.get(format!("{}/healthz", server.base)).send().await;
-        if up.is_ok_and(|r| r.status() == 200) {
-            return Ok(server);
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    Err("the server did not come up".into())
 }
 
 /// Stores `count` past reservations of `restaurant` (two hours apart on each
@@ -410,7 +368,7 @@ async fn browser(
     }
 }
 
-fn report(op: &Op, seconds: f64) {
+pub fn report(op: &Op, seconds: f64) {
     let h = &op.latency;
     let ms = |v: u64| v as f64 / 1000.0;
     println!(
@@ -547,7 +505,7 @@ async fn empty_handler_rate(connections: usize, seconds: u64) -> Result<f64, Str
     Ok(rate)
 }
 
-async fn check_database(
+pub async fn check_database(
     database_url: &str,
     booked: &[String],
     cancelled: &[String],
@@ -581,12 +539,15 @@ async fn main() {
 }
 
 async fn run(args: Args) -> Result<(), String> {
-    let server = start_server(&args).await?;
+    let server = server::start(&args).await?;
+    if args.scenario == Scenario::Drop {
+        return ticket_drop::run(&args, &server).await;
+    }
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(args.diners + args.browsers)
         .build()
         .map_err(|e| e.to_string())?;
-    let restaurant = create_restaurant(&client, &server.base, args.seed).await?;
+    let restaurant = create_restaurant(&client, server.base(), args.seed).await?;
     if args.past > 0 {
         let url =
             server.database_url.as_deref().ok_or("--past needs the database (--database-url)")?;
@@ -599,7 +560,7 @@ async fn run(args: Args) -> Result<(), String> {
         if args.browse == Browse::Free { "free tables" } else { "all tables" },
         args.duration,
         args.seed,
-        server.base,
+        server.base(),
         server
             .database_url
             .as_deref()
@@ -616,7 +577,7 @@ async fn run(args: Args) -> Result<(), String> {
     for d in 0..args.diners {
         tasks.push(tokio::spawn(diner(
             client.clone(),
-            server.base.clone(),
+            server.base().to_string(),
             restaurant.clone(),
             args.seed.wrapping_add(d as u64 * 7919),
             args.cancel_share,
@@ -628,7 +589,7 @@ async fn run(args: Args) -> Result<(), String> {
     for b in 0..args.browsers {
         tasks.push(tokio::spawn(browser(
             client.clone(),
-            server.base.clone(),
+            server.base().to_string(),
             restaurant.clone(),
             args.seed.wrapping_add(1_000_003 + b as u64 * 104_729),
             args.browse,
