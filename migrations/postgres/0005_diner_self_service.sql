@@ -11,7 +11,7 @@ ALTER TABLE reservations ADD COLUMN contact_phone TEXT;
 ALTER TABLE reservations ADD COLUMN diner_confirmed_at BIGINT;
 
 UPDATE reservations SET
-    contact_email = CASE WHEN email IS NULL OR trim(email) = '' THEN NULL ELSE lower(trim(email)) END,
+    contact_email = CASE WHEN email IS NULL OR trim(email) = '' THEN NULL ELSE lower(trim(email) COLLATE "C") END,
     contact_phone = replace(replace(replace(replace(replace(trim(phone),
         ' ', ''), '-', ''), '(', ''), ')', ''), '.', '');
 

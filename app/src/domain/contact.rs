@@ -28,7 +28,7 @@ impl Contact {
     }
 
     /// The form reservations are stored and searched by: the email in lower
-    /// case, the phone's digits with a leading + if given.
+    /// case (ASCII letters), the phone's digits with a leading + if given.
     pub fn key(&self) -> String {
         match self {
             Self::Email(email) => email_key(email),
@@ -45,9 +45,10 @@ impl Contact {
     }
 }
 
-/// An email address as reservations are searched by it.
+/// An email address as reservations are searched by it: its ASCII letters
+/// in lower case, as the databases' `lower()` made the stored ones.
 pub fn email_key(email: &Email) -> String {
-    email.as_str().to_lowercase()
+    email.as_str().to_ascii_lowercase()
 }
 
 #[cfg(test)]

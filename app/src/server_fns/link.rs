@@ -106,11 +106,17 @@ pub async fn change_managed(
     .into();
     let mut fields = BTreeMap::new();
     let (date, time) = (date.trim(), time.trim());
+    // Checked here with fixed words: what was typed is never shown back.
     if date.is_empty() {
         fields.insert("date".to_string(), "choose a date".to_string());
+    } else if let Err(e) = crate::domain::limits::parse_date(date) {
+        let words = if e.0.contains("not a date") { "enter a date like 2026-12-04" } else { &e.0 };
+        fields.insert("date".to_string(), words.to_string());
     }
     if time.is_empty() {
         fields.insert("time".to_string(), "choose a time".to_string());
+    } else if chrono::NaiveTime::parse_from_str(time, "%H:%M").is_err() {
+        fields.insert("time".to_string(), "enter a time like 19:30".to_string());
     }
     let party = match party_size.trim().parse::<i64>() {
         Ok(n) => Some(n),

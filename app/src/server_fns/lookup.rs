@@ -128,6 +128,14 @@ pub async fn verify_lookup_code(code: String) -> FormResult {
             "The code has expired. Please ask for a new one.".into(),
         ));
     };
+    // Wrong codes count against the client and the contact, as wrong
+    // reservation codes do.
+    let target = crate::domain::Contact::parse(&kept.contact)
+        .map(|c| format!("contact {}", c.key()))
+        .unwrap_or_default();
+    if let Err(refusal) = super::guess_allowed(&target) {
+        return refuse(refusal);
+    }
     match form_service()?.verify_lookup_code(&kept.contact, &code).await {
         Ok(_) => {
             let until = chrono::Utc::now().timestamp() + state::FOUND_SECONDS;
@@ -135,13 +143,18 @@ pub async fn verify_lookup_code(code: String) -> FormResult {
             leptos_axum::redirect("/reservations/find");
             Ok(None)
         }
-        Err(err) => Wording {
-            not_allowed: "The code could not be checked. Please try again.",
-            gone: None,
-            failed: "The code could not be checked. Please try again.",
-            one_line: None,
+        Err(err) => {
+            if matches!(err, crate::server::ServiceError::InvalidCode) {
+                super::guess_failed(&target);
+            }
+            Wording {
+                not_allowed: "The code could not be checked. Please try again.",
+                gone: None,
+                failed: "The code could not be checked. Please try again.",
+                one_line: None,
+            }
+            .refuse(err, values)
         }
-        .refuse(err, values),
     }
 }
 

@@ -144,6 +144,21 @@ async fn a_new_reminder_setting_moves_the_reminders_and_off_drops_them() {
             .collect::<Vec<_>>()
     };
     assert_eq!(pending(messages_of(&t, &booked.id).await), ["12-04 16:00"]);
+    // Longer than the time left: the reminder that was still to go goes now.
+    t.service.update_restaurant(id, key, hours(Some(90))).await.unwrap();
+    assert_eq!(pending(messages_of(&t, &booked.id).await), ["12-01 10:00"]);
+    // A reservation already reminded is not reminded again.
+    let mut writer = t.db.write_connection().await.unwrap();
+    sqlx::query(
+        "UPDATE messages SET status = 'sent' WHERE reservation_id = $1 AND status = 'pending'",
+    )
+    .bind(&booked.id)
+    .execute(&mut *writer)
+    .await
+    .unwrap();
+    drop(writer);
+    t.service.update_restaurant(id, key, hours(Some(2))).await.unwrap();
+    assert!(pending(messages_of(&t, &booked.id).await).is_empty());
     let off = t.service.update_restaurant(id, key, hours(None)).await.unwrap();
     assert_eq!(off.reminder_hours_before, None);
     assert!(pending(messages_of(&t, &booked.id).await).is_empty());

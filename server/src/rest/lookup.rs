@@ -1,17 +1,21 @@
 //! `/lookup`: finding one's reservations with a one-time code sent to the
 //! phone or email they were booked with.
 
+use std::net::{IpAddr, Ipv4Addr};
+use std::sync::Arc;
+
+use app::domain::Contact;
 use app::model::Reservation;
-use app::server::PublicUrl;
 use app::server::service::Service;
-use axum::Json;
+use app::server::{ClientAddr, Guesses, PublicUrl, ServiceError};
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::{Extension, Json};
 use serde::{Deserialize, Serialize};
 
 use super::day::Items;
 use super::extract::*;
-use crate::error::ErrorBody;
+use crate::error::{ApiError, ErrorBody};
 
 /// A contact to send a code to.
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -53,7 +57,7 @@ pub(crate) struct FoundReservation {
 }
 
 fn required<'a>(field: &str, value: &'a Option<String>) -> ApiResult<&'a str> {
-    value.as_deref().ok_or_else(|| crate::error::ApiError::field(field, "is required"))
+    value.as_deref().ok_or_else(|| ApiError::field(field, "is required"))
 }
 
 /// Send a one-time code to a phone number (by SMS) or an email. The answer
@@ -79,6 +83,8 @@ pub(crate) async fn lookup(
 pub(crate) async fn verify(
     State(service): State<Service>,
     State(public_url): State<PublicUrl>,
+    State(guesses): State<Arc<Guesses>>,
+    client: Option<Extension<ClientAddr>>,
     ApiJson(input): ApiJson<LookupVerify>,
 ) -> ApiResult<Json<Items<FoundReservation>>> {
     let contact = required("contact", &input.contact);
@@ -87,14 +93,31 @@ pub(crate) async fn verify(
         (Ok(contact), Ok(code)) => (contact, code),
         (Err(e), Ok(_)) | (Ok(_), Err(e)) => return Err(e),
         (Err(_), Err(_)) => {
-            return Err(crate::error::ApiError::Invalid(
+            return Err(ApiError::Invalid(
                 [("contact", "is required"), ("code", "is required")]
                     .map(|(f, m)| (f.to_string(), m.to_string()))
                     .into(),
             ));
         }
     };
-    let found = service.verify_lookup_code(contact, code).await?;
+    // Wrong codes count against the client and the contact, as wrong
+    // reservation codes do.
+    let client = client.map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |Extension(c)| c.0);
+    let target = Contact::parse(contact).ok().map(|c| format!("contact {}", c.key()));
+    if let Some(target) = &target {
+        guesses
+            .check(client, target)
+            .map_err(|wait| ApiError::RateLimited { retry_after: wait })?;
+    }
+    let found = match service.verify_lookup_code(contact, code).await {
+        Err(ServiceError::InvalidCode) => {
+            if let Some(target) = &target {
+                guesses.failed(client, target);
+            }
+            return Err(ServiceError::InvalidCode.into());
+        }
+        other => other?,
+    };
     let items = found
         .into_iter()
         .map(|f| FoundReservation {

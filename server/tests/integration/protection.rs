@@ -360,6 +360,24 @@ async fn wrong_codes_lock_the_reservation_for_a_while() {
 }
 
 #[tokio::test]
+async fn wrong_one_time_codes_lock_the_contact_and_asking_for_codes_has_a_budget() {
+    let app = App::new("guess_target=3/hour,lookup=3/hour", false).await;
+    let contact = json!({"contact": "ada@example.com"});
+    for _ in 0..3 {
+        assert_eq!(app.post_json("/api/v1/lookup", &[], &contact).await.status, 202);
+    }
+    let over = app.post_json("/api/v1/lookup", &[], &contact).await;
+    assert_eq!(over.status, StatusCode::TOO_MANY_REQUESTS, "{}", over.text);
+    let verify = |code: &str| json!({"contact": "ADA@example.com", "code": code});
+    for wrong in ["111111", "222222", "333333", "444444"] {
+        let answer = app.post_json("/api/v1/lookup/verify", &[], &verify(wrong)).await;
+        assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", answer.text);
+    }
+    let locked = app.post_json("/api/v1/lookup/verify", &[], &verify("555555")).await;
+    assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS, "the contact waits");
+}
+
+#[tokio::test]
 async fn an_owner_key_can_be_rotated_and_the_old_one_stops_working() {
     let app = App::new("", false).await;
     let (id, key, _) = app.restaurant().await;

@@ -153,7 +153,7 @@ impl Delivery {
     /// Takes the messages due now and sends them; answers how many it took.
     pub async fn round(&self) -> Result<usize, ServiceError> {
         let now = (self.clock)();
-        let taken = self.claim(now).await?;
+        let (taken, until) = self.claim(now).await?;
         let count = taken.len();
         let mut settled = Vec::with_capacity(count);
         for message in taken {
@@ -171,27 +171,30 @@ impl Delivery {
             settled.push((message.id, outcome));
         }
         if !settled.is_empty() {
-            self.settle(settled).await?;
+            self.settle(settled, until).await?;
         }
         Ok(count)
     }
 
-    async fn claim(&self, now: DateTime<Utc>) -> Result<Vec<MessageRow>, ServiceError> {
+    /// Takes the messages due now for this worker's lease; answers them and
+    /// the end of the lease (measured once the claim runs, rounded up).
+    async fn claim(&self, now: DateTime<Utc>) -> Result<(Vec<MessageRow>, i64), ServiceError> {
         let mut conn = self.db.reader().acquire().await?;
         if !messages::any_due(&mut conn, now.timestamp()).await? {
-            return Ok(Vec::new());
+            return Ok((Vec::new(), 0));
         }
         drop(conn);
-        let db = self.db.clone();
-        let (now, until) = (now.timestamp(), (now + self.timing.lease).timestamp());
+        let (db, clock, lease) = (self.db.clone(), self.clock.clone(), self.timing.lease);
         store::write(&self.db, move |turn| {
-            let db = db.clone();
+            let (db, clock) = (db.clone(), clock.clone());
             async move {
                 let mut writer = store::writer(&db, turn).await?;
                 let mut tx = store::begin(&db, &mut writer, Scope::Unshared).await?;
+                let now = clock().timestamp();
+                let until = now + lease.as_secs() as i64 + 1;
                 let taken = messages::claim(&mut tx, db.engine(), now, until, BATCH).await?;
                 tx.commit().await?;
-                Ok(taken)
+                Ok((taken, until))
             }
         })
         .await
@@ -288,8 +291,14 @@ impl Delivery {
         Outcome::Failed { error: failure.message, retry_at }
     }
 
-    /// Records what became of the messages of a round, in one transaction.
-    async fn settle(&self, settled: Vec<(String, Outcome)>) -> Result<(), ServiceError> {
+    /// Records what became of the messages of a round, in one transaction:
+    /// of those this worker still holds (`until`, its lease), so a worker
+    /// that outran its lease never overwrites what another recorded since.
+    async fn settle(
+        &self,
+        settled: Vec<(String, Outcome)>,
+        until: i64,
+    ) -> Result<(), ServiceError> {
         let db = self.db.clone();
         let now = (self.clock)().timestamp();
         let settled = Arc::new(settled);
@@ -299,7 +308,7 @@ impl Delivery {
                 let mut writer = store::writer(&db, turn).await?;
                 let mut tx = store::begin(&db, &mut writer, Scope::Unshared).await?;
                 for (id, outcome) in settled.iter() {
-                    messages::settle(&mut tx, id, outcome, now).await?;
+                    messages::settle(&mut tx, id, outcome, now, until).await?;
                 }
                 tx.commit().await?;
                 Ok(())

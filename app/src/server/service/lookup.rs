@@ -57,6 +57,7 @@ impl Service {
         let mut tx = store::begin(&self.db, &mut writer, Scope::Unshared).await?;
         let now = self.now().timestamp();
         let key = contact.key();
+        lookup::lock_contact(&mut tx, self.db.engine(), &key).await?;
         lookup::forget_codes(&mut tx, now - DAY_SECS).await?;
         let (sent, oldest) = lookup::codes_since(&mut tx, &key, now - DAY_SECS).await?;
         if sent >= CODES_PER_DAY {

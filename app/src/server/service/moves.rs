@@ -96,11 +96,20 @@ impl Service {
         let Day { plan, prepared: (date, slot), holds, .. } = self
             .floor(&mut tx, &restaurant.id, Some(id), |restaurant| {
                 let policy = &restaurant.policy;
+                let current = from_secs(row.start_at);
                 let start = match start {
+                    // The wall time it already has (a change of the party
+                    // alone): the same instant, even in the hour the clocks
+                    // repeat.
+                    Some(Start::Local(local))
+                        if restaurant.local(current).naive_local() == local =>
+                    {
+                        current
+                    }
                     Some(start) => start
                         .resolve(restaurant.tz())
                         .map_err(|e| ServiceError::invalid("start", e.0))?,
-                    None => from_secs(row.start_at),
+                    None => current,
                 };
                 let (date, slot) = policy.find_slot(start, Some(party)).ok_or_else(|| {
                     ServiceError::invalid("start", not_a_slot(policy.rules.slot_minutes))

@@ -11,6 +11,8 @@
 //! moves the reminder; a cancellation drops it; a new reminder setting
 //! writes the reminders of every upcoming reservation again.
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, Duration, Utc};
 use sqlx::AnyConnection;
 
@@ -73,35 +75,49 @@ pub(super) async fn write(
     if cause == Cause::Cancelled {
         return Ok(());
     }
-    remind(conn, restaurant, diner, now).await
+    remind(conn, restaurant, diner, now, false).await
 }
 
 /// Writes the reminders of every upcoming reservation of a restaurant again
-/// (its reminder setting changed), in the caller's transaction.
+/// (its reminder setting changed), in the caller's transaction. A
+/// reservation already reminded is not reminded again; one whose reminder
+/// was still to go, and whose new moment has passed, is reminded now.
 pub(super) async fn reschedule_reminders(
     conn: &mut AnyConnection,
     restaurant: &RestaurantRecord,
     now: DateTime<Utc>,
 ) -> Result<()> {
+    let reminders = messages::reminders_of_restaurant(conn, &restaurant.id).await?;
+    let with = |wanted: fn(&str) -> bool| -> HashSet<String> {
+        reminders.iter().filter(|(_, s)| wanted(s)).map(|(id, _)| id.clone()).collect()
+    };
+    let reminded = with(|s| !matches!(s, "pending" | "dropped"));
+    let waiting = with(|s| s == "pending");
     messages::drop_reminders(conn, RemindersOf::Restaurant(&restaurant.id)).await?;
     for row in reservations::upcoming(conn, &restaurant.id, now.timestamp()).await? {
-        remind(conn, restaurant, &Diner::of(&row), now).await?;
+        if !reminded.contains(&row.id) {
+            remind(conn, restaurant, &Diner::of(&row), now, waiting.contains(&row.id)).await?;
+        }
     }
     Ok(())
 }
 
 /// The reminders of a reservation: none when the restaurant turned them
-/// off or their moment has passed.
+/// off, or when their moment has passed (unless `late_now`: then at once).
 async fn remind(
     conn: &mut AnyConnection,
     restaurant: &RestaurantRecord,
     diner: &Diner<'_>,
     now: DateTime<Utc>,
+    late_now: bool,
 ) -> Result<()> {
     let Some(hours) = restaurant.reminder_hours_before else { return Ok(()) };
-    let due = diner.start - Duration::hours(hours.into());
+    let mut due = diner.start - Duration::hours(hours.into());
     if due <= now {
-        return Ok(());
+        if !late_now {
+            return Ok(());
+        }
+        due = now;
     }
     enqueue(conn, restaurant, diner, Kind::Reminder, Channel::Sms, diner.phone, due, now).await?;
     if let Some(email) = diner.email {

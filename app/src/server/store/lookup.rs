@@ -6,12 +6,26 @@ use sqlx::AnyConnection;
 
 use super::Result;
 use super::reservations::{RESERVATION_COLUMNS, ReservationRow};
+use crate::server::db::Engine;
 
 /// A one-time code as stored: only its keyed hash.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct CodeRow {
     pub id: String,
     pub code_hash: String,
+}
+
+/// Makes the codes of `contact` take turns until the transaction ends, so
+/// that requests at once (or on several instances) count the codes already
+/// sent before adding one. SQLite's writes take turns anyway.
+pub async fn lock_contact(conn: &mut AnyConnection, engine: Engine, contact: &str) -> Result<()> {
+    if engine == Engine::Postgres {
+        sqlx::query("SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtext($1))) AS locked")
+            .bind(contact)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
 }
 
 /// Stores a new code for `contact` (in its searched form).

@@ -133,13 +133,26 @@ pub async fn drop_reminders(conn: &mut AnyConnection, of: RemindersOf<'_>) -> Re
         RemindersOf::Restaurant(id) => ("restaurant_id", id),
     };
     sqlx::query(&format!(
-        "UPDATE messages SET status = 'dropped', claimed_until = NULL \
+        "UPDATE messages SET status = 'dropped' \
          WHERE {column} = $1 AND kind = 'reminder' AND status = 'pending'"
     ))
     .bind(id)
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// The reminders of a restaurant's reservations: (reservation, status).
+pub async fn reminders_of_restaurant(
+    conn: &mut AnyConnection,
+    restaurant_id: &str,
+) -> Result<Vec<(String, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT reservation_id, status FROM messages WHERE restaurant_id = $1 AND kind = 'reminder'",
+    )
+    .bind(restaurant_id)
+    .fetch_all(&mut *conn)
+    .await?)
 }
 
 /// Whether any message is due at `now` and held by no worker (a read, so
@@ -198,9 +211,16 @@ pub enum Outcome {
     Failed { error: String, retry_at: Option<i64> },
 }
 
-/// Records what became of message `id`; a one-time code is wiped once it
-/// is sent or given up.
-pub async fn settle(conn: &mut AnyConnection, id: &str, outcome: &Outcome, now: i64) -> Result<()> {
+/// Records what became of message `id`, if the worker still holds it (its
+/// claim runs `until` then); a one-time code is wiped once it is sent or
+/// given up.
+pub async fn settle(
+    conn: &mut AnyConnection,
+    id: &str,
+    outcome: &Outcome,
+    now: i64,
+    until: i64,
+) -> Result<()> {
     let (status, error, provider_id, due_at, sent_at) = match outcome {
         Outcome::Sent { provider_id } => ("sent", None, Some(provider_id), None, Some(now)),
         Outcome::NotSent { reason } => ("not_sent", Some(reason), None, None, None),
@@ -212,7 +232,7 @@ pub async fn settle(conn: &mut AnyConnection, id: &str, outcome: &Outcome, now: 
     sqlx::query(
         "UPDATE messages SET status = $1, last_error = $2, provider_id = $3, \
          due_at = COALESCE($4, due_at), sent_at = $5, claimed_until = NULL, \
-         sealed = CASE WHEN $6 = 'pending' THEN sealed END WHERE id = $7",
+         sealed = CASE WHEN $6 = 'pending' THEN sealed END WHERE id = $7 AND claimed_until = $8",
     )
     .bind(status)
     .bind(error)
@@ -221,6 +241,7 @@ pub async fn settle(conn: &mut AnyConnection, id: &str, outcome: &Outcome, now: 
     .bind(sent_at)
     .bind(status)
     .bind(id)
+    .bind(until)
     .execute(&mut *conn)
     .await?;
     Ok(())

@@ -205,7 +205,7 @@ async fn insert_as(
     .bind(new.now)
     .bind(new.now)
     .bind(phone_key(new.phone))
-    .bind(new.email.map(str::trim).filter(|e| !e.is_empty()).map(str::to_lowercase))
+    .bind(new.email.map(str::trim).filter(|e| !e.is_empty()).map(str::to_ascii_lowercase))
     .fetch_one(&mut *conn)
     .await?)
 }
