@@ -19,11 +19,15 @@ use sqlx::pool::PoolConnection;
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{Any, AnyConnection, AnyPool, Connection, Executor, Transaction};
 
+use super::primary::{self, Primary};
+
 /// The database file used when `DATABASE_URL` is not set.
 pub const DEFAULT_SQLITE_PATH: &str = "data/covers.db";
 
 /// How long a SQLite writer waits for another writer's lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long Covers looks for the primary among several hosts as it starts.
+const FIND_PRIMARY: Duration = Duration::from_secs(30);
 /// How long a request waits for a free connection (or a new one) before the
 /// database is treated as unavailable (503) rather than hanging.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
@@ -42,6 +46,8 @@ pub enum DbError {
     Synchronous(String),
     #[error("cannot start the write thread: {0}")]
     Thread(#[from] std::io::Error),
+    #[error("DATABASE_URL names several hosts, but {0}")]
+    NoPrimary(String),
 }
 
 /// SQLite's `synchronous` setting: `FULL` by default; `COVERS_SQLITE_SYNCHRONOUS`
@@ -94,8 +100,20 @@ pub struct Db {
     /// SQLite only: the writer connection and the thread write transactions
     /// run on (see `Db::write`).
     lane: Option<WriteLane>,
+    /// PostgreSQL on several hosts: the task that follows the primary.
+    follower: Option<Arc<Follower>>,
     /// Where the data lives, for the log: a file path or a URL without its password.
     location: String,
+}
+
+/// The task following the primary; it stops with the last handle.
+#[derive(Debug)]
+struct Follower(tokio::task::JoinHandle<()>);
+
+impl Drop for Follower {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 impl Db {
@@ -163,23 +181,45 @@ impl Db {
         let checkpointer =
             sqlx::AnyConnection::connect(&format!("sqlite://{path}?mode=rw")).await?;
         let lane = WriteLane::start(checkpointer)?;
-        Ok(Self { engine: Engine::Sqlite, writer, reader, lane: Some(lane), location: path })
+        Ok(Self {
+            engine: Engine::Sqlite,
+            writer,
+            reader,
+            lane: Some(lane),
+            follower: None,
+            location: path,
+        })
     }
 
     async fn postgres(url: &str) -> Result<Self, DbError> {
         let connections =
             std::env::var("COVERS_DB_CONNECTIONS").ok().and_then(|n| n.parse().ok()).unwrap_or(10);
-        let pool = AnyPoolOptions::new()
-            .max_connections(connections)
-            .acquire_timeout(ACQUIRE_TIMEOUT)
-            .connect(url)
-            .await?;
+        let mut options =
+            AnyPoolOptions::new().max_connections(connections).acquire_timeout(ACQUIRE_TIMEOUT);
+        // Several hosts: write to the primary, and follow it (see `primary`).
+        let primary = match primary::split_hosts(url) {
+            Some(urls) => {
+                Some(Primary::find(urls, FIND_PRIMARY).await.map_err(DbError::NoPrimary)?)
+            }
+            None => None,
+        };
+        if let Some(primary) = &primary {
+            let primary = primary.clone();
+            options = options.before_acquire(move |_, meta| {
+                let keep = primary.keeps(meta.age);
+                Box::pin(async move { Ok(keep) })
+            });
+        }
+        let pool = options.connect(primary.as_ref().map_or(url, |p| p.url())).await?;
         sqlx::migrate!("../migrations/postgres").run(&pool).await?;
+        let follower =
+            primary.map(|primary| Arc::new(Follower(tokio::spawn(primary.watch(pool.clone())))));
         Ok(Self {
             engine: Engine::Postgres,
             writer: pool.clone(),
             reader: pool,
             lane: None,
+            follower,
             location: redact(url),
         })
     }
@@ -275,6 +315,9 @@ impl Db {
 
     /// Waits for in-flight queries and closes every connection.
     pub async fn close(&self) {
+        if let Some(follower) = &self.follower {
+            follower.0.abort();
+        }
         if let Some(lane) = &self.lane {
             lane.checkpoints.abort();
             // Wait for the write in progress, then hand the writer back so

@@ -108,6 +108,12 @@ impl From<sqlx::Error> for ServiceError {
                 tracing::warn!(error = %err, "database busy");
                 ServiceError::Unavailable
             }
+            // A host that no longer takes writes: the primary moved (a
+            // failover); the next try goes to the new one.
+            sqlx::Error::Database(db) if db.code().as_deref() == Some("25006") => {
+                tracing::warn!(error = %err, "the database host is read-only now");
+                ServiceError::Retry
+            }
             sqlx::Error::Database(db) if is_retryable(db.as_ref()) => {
                 tracing::info!(error = %err, "transaction to be retried");
                 ServiceError::Retry

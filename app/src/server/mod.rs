@@ -8,6 +8,7 @@ pub mod demo;
 pub mod error;
 pub mod guesses;
 pub mod page_policy;
+pub mod primary;
 pub mod secrets;
 pub mod service;
 pub mod store;

@@ -9,6 +9,7 @@ mod common;
 mod api;
 mod cluster;
 mod delivery;
+mod failover;
 mod postgres_restart;
 mod process;
 mod protection;

@@ -10,6 +10,8 @@ pub struct Cluster {
     dir: tempfile::TempDir,
     options: String,
     pub url: String,
+    /// `host:port` of its server.
+    pub address: String,
 }
 
 impl Cluster {
@@ -37,10 +39,76 @@ impl Cluster {
             "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100",
             dir.path().display()
         );
-        let cluster =
-            Self { bin, dir, options, url: format!("postgres://covers@127.0.0.1:{port}/postgres") };
+        let cluster = Self {
+            bin,
+            dir,
+            options,
+            url: format!("postgres://covers@127.0.0.1:{port}/postgres"),
+            address: format!("127.0.0.1:{port}"),
+        };
         cluster.start_again();
         cluster
+    }
+
+    /// A standby of this cluster (`pg_basebackup -R`), started and
+    /// streaming; then this cluster waits for it at every commit
+    /// (`synchronous_standby_names`), so what it acknowledges is on both.
+    pub fn standby(&self) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        if running_as_root() {
+            let status = Command::new("chown").arg("postgres").arg(dir.path()).status().unwrap();
+            assert!(status.success(), "chown postgres {:?}", dir.path());
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let (host, primary_port) = self.address.split_once(':').unwrap();
+        let backup = as_owner(&self.bin.join("pg_basebackup"))
+            .arg("-D")
+            .arg(dir.path().join("data"))
+            .args(["-h", host, "-p", primary_port, "-U", "covers", "-R", "-X", "stream"])
+            .output()
+            .unwrap();
+        assert!(
+            backup.status.success(),
+            "pg_basebackup: {}",
+            String::from_utf8_lossy(&backup.stderr)
+        );
+        let options = format!(
+            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100",
+            dir.path().display()
+        );
+        let standby = Self {
+            bin: self.bin.clone(),
+            dir,
+            options,
+            url: format!("postgres://covers@127.0.0.1:{port}/postgres"),
+            address: format!("127.0.0.1:{port}"),
+        };
+        standby.start_again();
+        let sql = "ALTER SYSTEM SET synchronous_standby_names = '*'";
+        self.psql(sql);
+        self.psql("SELECT pg_reload_conf()");
+        standby
+    }
+
+    /// Runs one SQL statement on this cluster.
+    pub fn psql(&self, sql: &str) {
+        let (host, port) = self.address.split_once(':').unwrap();
+        let out = Command::new(self.bin.join("psql"))
+            .args(["-h", host, "-p", port, "-U", "covers", "-d", "postgres", "-X", "-q", "-c", sql])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "psql {sql}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+
+    /// Kills the server at once, as the loss of its host would
+    /// (`pg_ctl stop -m immediate`: no checkpoint, no goodbye to clients).
+    pub fn kill(&self) {
+        self.pg_ctl(&["-m", "immediate", "stop"]);
+    }
+
+    /// Promotes this standby to primary.
+    pub fn promote(&self) {
+        self.pg_ctl(&["promote"]);
     }
 
     /// Stops the server (`pg_ctl stop -m fast`), as an operator would.
