@@ -215,16 +215,37 @@ async fn create_restaurant(
     base: &str,
     seed: u64,
 ) -> Result<String, String> {
+    let mut rng = Rng::new(seed);
+    let tables: Vec<Value> =
+        (1..=20).map(|i| json!({"capacity": 2 + rng.below(7), "label": format!("T{i}")})).collect();
+    let rules = json!({"slot_minutes": 30, "duration_minutes": 90});
+    open_restaurant(client, base, "Bench Bistro", ("12:00", "23:00"), rules, tables).await
+}
+
+/// Creates a restaurant in UTC through the API, open every day during
+/// `hours`, with the booking rules of `rules` (a JSON object) and `tables`;
+/// answers its id.
+pub async fn open_restaurant(
+    client: &reqwest::Client,
+    base: &str,
+    name: &str,
+    (open, close): (&str, &str),
+    rules: Value,
+    tables: Vec<Value>,
+) -> Result<String, String> {
     let hours: Vec<Value> = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
         .iter()
-        .map(|d| json!({"day": d, "open": "12:00", "close": "23:00"}))
+        .map(|d| json!({"day": d, "open": open, "close": close}))
         .collect();
+    let mut restaurant = json!({
+        "name": name, "phone": "+33 1 23 45 67 89", "timezone": "UTC", "opening_hours": hours,
+    });
+    for (field, value) in rules.as_object().into_iter().flatten() {
+        restaurant[field] = value.clone();
+    }
     let created: Value = client
         .post(format!("{base}/api/v1/restaurants"))
-        .json(&json!({
-            "name": "Bench Bistro", "phone": "+33 1 23 45 67 89", "timezone": "UTC",
-            "opening_hours": hours, "slot_minutes": 30, "duration_minutes": 90,
-        }))
+        .json(&restaurant)
         .send()
         .await
         .map_err(|e| e.to_string())?
@@ -233,9 +254,6 @@ async fn create_restaurant(
         .map_err(|e| e.to_string())?;
     let id = created["id"].as_str().ok_or("no restaurant id")?.to_string();
     let key = created["owner_key"].as_str().ok_or("no owner key")?;
-    let mut rng = Rng::new(seed);
-    let tables: Vec<Value> =
-        (1..=20).map(|i| json!({"capacity": 2 + rng.below(7), "label": format!("T{i}")})).collect();
     let answer = client
         .post(format!("{base}/api/v1/restaurants/{id}/tables"))
         .bearer_auth(key)

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use tokio::sync::{Barrier, Mutex};
 
 use crate::server::Servers;
-use crate::{Args, Op, Rng, check_database, report};
+use crate::{Args, Op, Rng, check_database, open_restaurant, report};
 
 /// Seatings an evening: 18:00 and 20:30, two and a half hours each.
 const SEATINGS: usize = 2;
@@ -35,37 +35,9 @@ async fn popular_restaurant(
     base: &str,
     tables: usize,
 ) -> Result<(String, String), String> {
-    let hours: Vec<Value> = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-        .iter()
-        .map(|d| json!({"day": d, "open": "18:00", "close": "23:00"}))
-        .collect();
-    let created: Value = client
-        .post(format!("{base}/api/v1/restaurants"))
-        .json(&json!({
-            "name": "Chez Ticket", "phone": "+33 1 23 45 67 89", "timezone": "UTC",
-            "opening_hours": hours, "slot_minutes": 150, "duration_minutes": 150,
-            "walk_in_seats_percent": 0,
-        }))
-        .send()
-        .await
-        .map_err(|e| e.to_string())?
-        .json()
-        .await
-        .map_err(|e| e.to_string())?;
-    let id = created["id"].as_str().ok_or("no restaurant id")?.to_string();
-    let key = created["owner_key"].as_str().ok_or("no owner key")?;
-    let list: Vec<Value> =
-        (1..=tables).map(|i| json!({"capacity": 2, "label": format!("D{i}")})).collect();
-    let answer = client
-        .post(format!("{base}/api/v1/restaurants/{id}/tables"))
-        .bearer_auth(key)
-        .json(&json!({ "tables": list }))
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
-    if answer.status() != 201 {
-        return Err(format!("adding tables answered {}", answer.status()));
-    }
+    let rules = json!({"slot_minutes": 150, "duration_minutes": 150, "walk_in_seats_percent": 0});
+    let list = (1..=tables).map(|i| json!({"capacity": 2, "label": format!("D{i}")})).collect();
+    let id = open_restaurant(client, base, "Chez Ticket", ("18:00", "23:00"), rules, list).await?;
     let date = (chrono::Utc::now().date_naive() + chrono::Duration::days(7)).to_string();
     Ok((id, date))
 }
