@@ -8,11 +8,14 @@
 use crate::common;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use common::cluster::Cluster;
-use common::load::{Instance, busy_restaurant};
+use common::load::{
+    Instance, assert_every_acknowledged_booking_is_stored, busy_restaurant, evening_date,
+    evening_load,
+};
 use serde_json::{Value, json};
 
 /// One booking attempt: its status (`None`: no answer), its reservation.
@@ -109,4 +112,78 @@ async fn bookings_go_on_on_the_promoted_standby_and_no_acknowledged_one_is_lost(
         assert_eq!(status.as_deref(), Some("confirmed"), "reservation {id} answered 201");
     }
     assert_eq!(app::server::store::reservations::overlapping_holds(&mut conn).await.unwrap(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs PostgreSQL; scripts/test.sh runs it"]
+async fn three_instances_booking_at_full_speed_follow_the_promoted_standby() {
+    let primary = Cluster::start();
+    let standby = primary.standby();
+    let hosts = format!("postgres://covers@{},{}/postgres", primary.address, standby.address);
+    let dir = tempfile::tempdir().unwrap();
+    let mut instances = Vec::new();
+    for name in ["a", "b", "c"] {
+        instances.push(Instance::start(&hosts, dir.path(), name).await);
+    }
+    let bases: Vec<String> = instances.iter().map(|i| i.base.clone()).collect();
+    let (restaurant, _) = busy_restaurant(&bases[0]).await;
+
+    // Bookings and cancellations through the three at once; a third of the
+    // way in, the primary's host is lost and the standby promoted.
+    let done = Arc::new(AtomicUsize::new(0));
+    let load = tokio::spawn(evening_load(
+        bases.clone(),
+        restaurant.clone(),
+        evening_date(),
+        450,
+        30,
+        done.clone(),
+    ));
+    while done.load(Ordering::SeqCst) < 150 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    primary.kill();
+    let lost = Instant::now();
+    standby.promote();
+    let attempts = load.await.unwrap();
+
+    // Every instance books again by itself.
+    let client = reqwest::Client::new();
+    let tomorrow = (chrono::Utc::now() + chrono::Duration::days(1)).format("%Y-%m-%d");
+    for (i, base) in bases.iter().enumerate() {
+        loop {
+            let answer = client
+                .post(format!("{base}/api/v1/reservations"))
+                .json(&json!({
+                    "restaurant_id": restaurant, "start": format!("{tomorrow}T{}:00", 12 + 2 * i),
+                    "party_size": 2, "name": "After", "phone": "0612345678",
+                }))
+                .send()
+                .await;
+            if answer.is_ok_and(|a| a.status() == 201) {
+                break;
+            }
+            assert!(lost.elapsed() < Duration::from_secs(60), "{base} did not book again");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+    let statuses = |wanted: u16| attempts.iter().filter(|a| a.status == Some(wanted)).count();
+    println!(
+        "all three booking again {:.1} s after the primary was lost; {} booked, {} full, {} answered 503",
+        lost.elapsed().as_secs_f64(),
+        statuses(201),
+        statuses(409),
+        statuses(503)
+    );
+    assert!(
+        attempts.iter().all(|a| matches!(a.status, Some(201 | 409 | 503))),
+        "every request answered, and no error but 503"
+    );
+    assert!(
+        attempts.iter().all(|a| a.cancel_status.is_none_or(|s| matches!(s, 200 | 503))),
+        "cancellations too"
+    );
+    let db = app::server::Db::connect(Some(&standby.url)).await.unwrap();
+    assert_eq!(common::overlapping_holds(&db).await, 0);
+    assert_every_acknowledged_booking_is_stored(&db, &attempts).await;
 }
