@@ -157,7 +157,7 @@ pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
             Some(s) => Some(Texter::new(&s.url, &s.account, &s.token, &s.from)?),
             None => None,
         },
-        public_url: public_url.0.to_string(),
+        public_url,
     };
     let delivery =
         Delivery::new(db.clone(), secrets.clone(), transports).with_timing(config.delivery);

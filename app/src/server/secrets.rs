@@ -150,10 +150,7 @@ impl Secrets {
     /// `text` (a one-time code) sealed for outbox message `message_id`: only
     /// this server's key opens it, and only for that message.
     pub fn seal_for(&self, message_id: &str, text: &str) -> String {
-        text.bytes()
-            .zip(self.message_pad(message_id))
-            .map(|(c, p)| format!("{:02x}", c ^ p))
-            .collect()
+        xor_hex(text, self.message_pad(message_id))
     }
 
     /// The text [`Secrets::seal_for`] sealed for `message_id`.
@@ -161,12 +158,7 @@ impl Secrets {
         if !sealed.len().is_multiple_of(2) || sealed.len() > 64 {
             return None;
         }
-        let bytes: Option<Vec<u8>> = (0..sealed.len())
-            .step_by(2)
-            .map(|i| sealed.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
-            .collect();
-        let plain = bytes?.into_iter().zip(self.message_pad(message_id)).map(|(b, p)| b ^ p);
-        String::from_utf8(plain.collect()).ok()
+        unxor_hex(sealed, self.message_pad(message_id))
     }
 
     fn message_pad(&self, message_id: &str) -> impl Iterator<Item = u8> {
@@ -186,17 +178,26 @@ pub fn new_one_time_code() -> String {
 /// that key needs to show the code again. Without the key (only its keyed
 /// hash is stored) the sealed form says nothing of the code.
 pub fn seal(code: &str, key: &str) -> String {
-    code.bytes().zip(pad(key)).map(|(c, p)| format!("{:02x}", c ^ p)).collect()
+    xor_hex(code, pad(key))
 }
 
 /// The code [`seal`] sealed with `key`, if `sealed` is such a thing.
 pub fn unseal(sealed: &str, key: &str) -> Option<String> {
+    unxor_hex(sealed, pad(key))
+}
+
+/// `text` with each byte mixed with the key stream `pad`, in hex.
+fn xor_hex(text: &str, pad: impl Iterator<Item = u8>) -> String {
+    text.bytes().zip(pad).map(|(c, p)| format!("{:02x}", c ^ p)).collect()
+}
+
+/// The text [`xor_hex`] made with the same key stream, if `sealed` is such a thing.
+fn unxor_hex(sealed: &str, pad: impl Iterator<Item = u8>) -> Option<String> {
     let bytes: Option<Vec<u8>> = (0..sealed.len())
         .step_by(2)
         .map(|i| sealed.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
         .collect();
-    let plain: Vec<u8> = bytes?.into_iter().zip(pad(key)).map(|(b, p)| b ^ p).collect();
-    String::from_utf8(plain).ok()
+    String::from_utf8(bytes?.into_iter().zip(pad).map(|(b, p)| b ^ p).collect()).ok()
 }
 
 /// A key stream from an idempotency key, apart from its stored hash.

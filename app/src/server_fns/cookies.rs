@@ -5,6 +5,9 @@
 //! - `covers_reservations`: the reservations made here (`id.code,…`), so the
 //!   diner can come back to them.
 //!
+//! - `covers_lookup`: the phone or email of "Find my reservations" between
+//!   its steps, and whether its code was right, signed (see
+//!   `server_fns::lookup`);
 //! - `covers_form`: a refused form's answer on its way back to the page,
 //!   signed (see `server_fns::flash`).
 //!
@@ -58,6 +61,31 @@ pub fn set(name: &str, value: &str, max_age: i64) {
             response.append_header(SET_COOKIE, value);
         }
     }
+}
+
+/// Sets a cookie holding `data` signed with the server's key for
+/// `purpose`, so that it comes back unchanged or not at all.
+pub fn set_signed(name: &str, purpose: &str, data: &[u8], max_age: i64) {
+    if let Some(state) = use_context::<crate::server::AppState>() {
+        set(name, &state.service.secrets().sign(purpose, data), max_age);
+    }
+}
+
+/// The data of a cookie made by [`set_signed`] for `purpose`, if this
+/// request carries it unchanged.
+pub fn get_signed(name: &str, purpose: &str) -> Option<Vec<u8>> {
+    verify(purpose, &get(name)?)
+}
+
+/// The same, read once: the cookie, when the request carries it, is removed.
+pub fn take_signed(name: &str, purpose: &str) -> Option<Vec<u8>> {
+    let token = get(name)?;
+    set(name, "", 0);
+    verify(purpose, &token)
+}
+
+fn verify(purpose: &str, token: &str) -> Option<Vec<u8>> {
+    use_context::<crate::server::AppState>()?.service.secrets().verify(purpose, token)
 }
 
 pub fn owner_cookie(restaurant_id: &str) -> String {

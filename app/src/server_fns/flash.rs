@@ -31,14 +31,9 @@ mod ssr {
     /// Long enough for the redirect back, short enough not to linger.
     const SECONDS: i64 = 120;
 
-    fn secrets() -> Option<crate::server::Secrets> {
-        use_context::<crate::server::AppState>().map(|s| s.service.secrets().clone())
-    }
-
     /// Keeps `error` for the page the current form post came from.
     pub fn keep(error: FormError) {
         let Some(parts) = use_context::<Parts>() else { return };
-        let Some(secrets) = secrets() else { return };
         let page = parts
             .headers
             .get(header::REFERER)
@@ -57,14 +52,12 @@ mod ssr {
             }
             json = serde_json::to_vec(&flash).unwrap_or_default();
         }
-        cookies::set(COOKIE, &secrets.sign(PURPOSE, &json), SECONDS);
+        cookies::set_signed(COOKIE, PURPOSE, &json, SECONDS);
     }
 
     /// The refusal kept for the page being rendered, if any; it is removed.
     pub fn take() -> Option<FormFlash> {
-        let token = cookies::get(COOKIE)?;
-        cookies::set(COOKIE, "", 0);
-        let data = secrets()?.verify(PURPOSE, &token)?;
+        let data = cookies::take_signed(COOKIE, PURPOSE)?;
         let flash: FormFlash = serde_json::from_slice(&data).ok()?;
         let path = use_context::<Parts>()?.uri.path().to_string();
         (flash.page == path).then_some(flash)

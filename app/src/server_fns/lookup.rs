@@ -55,19 +55,14 @@ mod state {
         pub found: bool,
     }
 
-    fn secrets() -> Option<crate::server::Secrets> {
-        leptos::prelude::use_context::<crate::server::AppState>()
-            .map(|s| s.service.secrets().clone())
-    }
-
     pub fn keep(kept: &Kept) {
-        let (Some(secrets), Ok(json)) = (secrets(), serde_json::to_vec(kept)) else { return };
+        let Ok(json) = serde_json::to_vec(kept) else { return };
         let seconds = (kept.until - chrono::Utc::now().timestamp()).max(1);
-        cookies::set(COOKIE, &secrets.sign(PURPOSE, &json), seconds);
+        cookies::set_signed(COOKIE, PURPOSE, &json, seconds);
     }
 
     pub fn read() -> Option<Kept> {
-        let data = secrets()?.verify(PURPOSE, &cookies::get(COOKIE)?)?;
+        let data = cookies::get_signed(COOKIE, PURPOSE)?;
         let kept: Kept = serde_json::from_slice(&data).ok()?;
         (kept.until > chrono::Utc::now().timestamp()).then_some(kept)
     }

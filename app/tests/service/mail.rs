@@ -4,6 +4,7 @@
 
 use std::sync::{Arc, Mutex};
 
+use app::server::PublicUrl;
 use app::server::delivery::{Delivery, Mailer, Transports};
 use app::server::service::Caller;
 use app::server::store::messages;
@@ -18,7 +19,7 @@ fn transports(smtp_url: &str) -> Transports {
     Transports {
         email: Some(Mailer::new(smtp_url, "Covers <covers@example.com>").unwrap()),
         sms: None,
-        public_url: PUBLIC_URL.into(),
+        public_url: PublicUrl::new(PUBLIC_URL),
     }
 }
 

@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use app::server::PublicUrl;
 use app::server::delivery::{Delivery, Texter, Transports};
 use app::server::store::messages;
 use testkit::sms::{ACCOUNT, SmsProvider, TOKEN};
@@ -15,7 +16,7 @@ fn transports(provider: &SmsProvider) -> Transports {
     Transports {
         email: None,
         sms: Some(Texter::new(&provider.url, ACCOUNT, TOKEN, FROM).unwrap()),
-        public_url: "https://covers.example.com".into(),
+        public_url: PublicUrl::new("https://covers.example.com"),
     }
 }
 

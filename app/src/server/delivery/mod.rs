@@ -70,7 +70,7 @@ pub struct Transports {
     /// The SMS provider, when one is configured.
     pub sms: Option<Texter>,
     /// `COVERS_PUBLIC_URL`: the address diners reach Covers at.
-    pub public_url: String,
+    pub public_url: PublicUrl,
 }
 
 /// Why a message was not sent this time.
@@ -257,7 +257,7 @@ impl Delivery {
             .ok_or_else(|| ServiceError::Internal(format!("reservation {id} is gone")))?;
         let restaurant = restaurants::load(&mut conn, &reservation.restaurant_id).await?;
         let token = link_token(&self.secrets, &reservation.id, reservation.start_at, now);
-        let link = PublicUrl::new(&self.transports.public_url).manage_link(&token);
+        let link = self.transports.public_url.manage_link(&token);
         Ok(compose::letter(kind, &reservation, &restaurant, &link))
     }
 
