@@ -56,6 +56,11 @@ if [ $want_tests = 1 ]; then
   # PostgreSQL's server binaries (initdb, pg_ctl) and btree_gist, for the
   # throwaway clusters of the tests; no cluster of the package is used.
   compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || sys_pkgs+=(postgresql)
+  # pg_auto_failover (a monitor, a primary and its synchronous standby), for
+  # the failover tests.
+  command -v pg_autoctl >/dev/null || sys_pkgs+=(pg-auto-failover-cli)
+  compgen -G "/usr/lib/postgresql/*/lib/pgautofailover.so" >/dev/null \
+    || sys_pkgs+=(postgresql-15-auto-failover)
 fi
 [ $want_dev = 1 ] && sys_pkgs+=(inotify-tools)
 apt_install "${sys_pkgs[@]}"

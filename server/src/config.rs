@@ -1,5 +1,6 @@
 //! Configuration from the environment. Ecosystem names first
-//! (`LEPTOS_SITE_ADDR`, `LEPTOS_SITE_ROOT`, `DATABASE_URL`, `RUST_LOG`); Covers'
+//! (`LEPTOS_SITE_ADDR`, `LEPTOS_SITE_ROOT`, `DATABASE_URL`, `DATABASE_READ_URL`,
+//! `RUST_LOG`); Covers'
 //! own settings start with `COVERS_`.
 
 use std::net::SocketAddr;
@@ -23,6 +24,10 @@ pub struct Config {
     pub site_addr: SocketAddr,
     pub site_root: String,
     pub database_url: Option<String>,
+    /// `DATABASE_READ_URL` (PostgreSQL read replicas, one host or several)
+    /// and `COVERS_MAX_REPLICA_LAG` (seconds, 5 by default): where slot lists
+    /// and restaurant pages may be read, and how far behind a replica may be.
+    pub read_replicas: Option<(String, Duration)>,
     /// `COVERS_DEMO_DATA=1`: create demo restaurants when the database has none.
     pub demo_data: bool,
     pub leptos_options: LeptosOptions,
@@ -197,7 +202,10 @@ impl Config {
                 Duration::from_secs(1),
             )?,
         };
+        let max_lag = seconds("COVERS_MAX_REPLICA_LAG", Duration::from_secs(5), Duration::ZERO)?;
+        let read_replicas = value("DATABASE_READ_URL").map(|url| (url, max_lag));
         Ok(Self {
+            read_replicas,
             delivery,
             site_addr,
             site_root,
@@ -359,6 +367,7 @@ mod tests {
             ("COVERS_RATE_LIMITS", "client=lots"),
             ("COVERS_DELIVERY_LEASE", "5"),
             ("COVERS_DELIVERY_RETRY", "soon"),
+            ("COVERS_MAX_REPLICA_LAG", "-1"),
         ] {
             assert_eq!(config(&[(name, value)]).unwrap_err().name, name);
         }

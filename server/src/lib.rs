@@ -112,7 +112,10 @@ async fn healthz(State(db): State<Db>) -> Response {
 /// requests in flight and closes the database.
 pub async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let secrets = config.secrets()?;
-    let db = Db::connect(config.database_url.as_deref()).await?;
+    let mut db = Db::connect(config.database_url.as_deref()).await?;
+    if let Some((url, max_lag)) = &config.read_replicas {
+        db = db.read_from(url, *max_lag)?;
+    }
     tracing::info!(database = db.location(), "database ready");
     let public_url = PublicUrl::new(
         &config.public_url.clone().unwrap_or_else(|| format!("http://{}", config.site_addr)),

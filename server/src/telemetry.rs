@@ -63,6 +63,7 @@ pub async fn render(State(db): State<Db>) -> Response {
         metrics::gauge!("covers_db_connections", "pool" => pool, "state" => "idle")
             .set(connections.num_idle() as f64);
     }
+    metrics::gauge!("covers_db_replicas_fit").set(db.replicas_fit() as f64);
     let text = handle().render();
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
 }

@@ -20,6 +20,7 @@ use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{Any, AnyConnection, AnyPool, Connection, Executor, Transaction};
 
 use super::primary::{self, Primary};
+use super::replicas::Replicas;
 
 /// The database file used when `DATABASE_URL` is not set.
 pub const DEFAULT_SQLITE_PATH: &str = "data/covers.db";
@@ -48,6 +49,8 @@ pub enum DbError {
     Thread(#[from] std::io::Error),
     #[error("DATABASE_URL names several hosts, but {0}")]
     NoPrimary(String),
+    #[error("DATABASE_READ_URL names read replicas, which only PostgreSQL has")]
+    ReplicasNeedPostgres,
 }
 
 /// SQLite's `synchronous` setting: `FULL` by default; `COVERS_SQLITE_SYNCHRONOUS`
@@ -102,6 +105,8 @@ pub struct Db {
     lane: Option<WriteLane>,
     /// PostgreSQL on several hosts: the task that follows the primary.
     follower: Option<Arc<Follower>>,
+    /// PostgreSQL read replicas, and the task watching their lag.
+    replicas: Option<(Arc<Replicas>, Arc<Follower>)>,
     /// Where the data lives, for the log: a file path or a URL without its password.
     location: String,
 }
@@ -187,13 +192,13 @@ impl Db {
             reader,
             lane: Some(lane),
             follower: None,
+            replicas: None,
             location: path,
         })
     }
 
     async fn postgres(url: &str) -> Result<Self, DbError> {
-        let connections =
-            std::env::var("COVERS_DB_CONNECTIONS").ok().and_then(|n| n.parse().ok()).unwrap_or(10);
+        let connections = pg_connections();
         let mut options =
             AnyPoolOptions::new().max_connections(connections).acquire_timeout(ACQUIRE_TIMEOUT);
         // Several hosts: write to the primary, and follow it (see `primary`).
@@ -220,8 +225,47 @@ impl Db {
             reader: pool,
             lane: None,
             follower,
+            replicas: None,
             location: redact(url),
         })
+    }
+
+    /// Reads slot lists and restaurant pages from the PostgreSQL standbys
+    /// `url` names, each while it is no more than `max_lag` behind (see
+    /// `replicas`).
+    pub fn read_from(mut self, url: &str, max_lag: Duration) -> Result<Self, DbError> {
+        if self.engine != Engine::Postgres {
+            return Err(DbError::ReplicasNeedPostgres);
+        }
+        let replicas = Replicas::new(url, max_lag, pg_connections())?;
+        let watcher = Arc::new(Follower(tokio::spawn(replicas.clone().watch())));
+        self.replicas = Some((replicas, watcher));
+        Ok(self)
+    }
+
+    /// A connection for a read that may be a little stale (a slot list, a
+    /// restaurant page): a read replica's while one is fit, else one of
+    /// [`Db::reader`].
+    pub async fn stale_reader(&self) -> Result<StaleRead, sqlx::Error> {
+        if let Some((replicas, _)) = &self.replicas
+            && let Some((host, conn)) = replicas.connection().await
+        {
+            return Ok(StaleRead::Replica { host, conn });
+        }
+        Ok(StaleRead::Primary(self.reader.acquire().await?))
+    }
+
+    /// Leaves replica `host` out of reads after `error`, until it is seen
+    /// fit again.
+    pub fn replica_failed(&self, host: usize, error: &str) {
+        if let Some((replicas, _)) = &self.replicas {
+            replicas.failed(host, error);
+        }
+    }
+
+    /// How many read replicas may serve now (none without replicas).
+    pub fn replicas_fit(&self) -> usize {
+        self.replicas.as_ref().map_or(0, |(replicas, _)| replicas.fit())
     }
 
     pub fn engine(&self) -> Engine {
@@ -318,6 +362,10 @@ impl Db {
         if let Some(follower) = &self.follower {
             follower.0.abort();
         }
+        if let Some((replicas, watcher)) = &self.replicas {
+            watcher.0.abort();
+            replicas.close().await;
+        }
         if let Some(lane) = &self.lane {
             lane.checkpoints.abort();
             // Wait for the write in progress, then hand the writer back so
@@ -326,6 +374,38 @@ impl Db {
         }
         self.writer.close().await;
         self.reader.close().await;
+    }
+}
+
+/// How many connections a PostgreSQL pool keeps at most:
+/// `COVERS_DB_CONNECTIONS`, 10 by default.
+fn pg_connections() -> u32 {
+    std::env::var("COVERS_DB_CONNECTIONS").ok().and_then(|n| n.parse().ok()).unwrap_or(10)
+}
+
+/// A connection for a read that may be a little stale (`Db::stale_reader`).
+pub enum StaleRead {
+    /// Read replica number `host` (from 0).
+    Replica { host: usize, conn: PoolConnection<Any> },
+    /// The primary (or SQLite's readers).
+    Primary(PoolConnection<Any>),
+}
+
+impl Deref for StaleRead {
+    type Target = AnyConnection;
+
+    fn deref(&self) -> &AnyConnection {
+        match self {
+            Self::Replica { conn, .. } | Self::Primary(conn) => conn,
+        }
+    }
+}
+
+impl DerefMut for StaleRead {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        match self {
+            Self::Replica { conn, .. } | Self::Primary(conn) => conn,
+        }
     }
 }
 

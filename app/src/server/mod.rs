@@ -9,6 +9,7 @@ pub mod error;
 pub mod guesses;
 pub mod page_policy;
 pub mod primary;
+pub mod replicas;
 pub mod secrets;
 pub mod service;
 pub mod store;

@@ -129,7 +129,7 @@ pub(crate) async fn restaurant_for_owner(
 ) -> Result<Option<(Restaurant, Option<String>, bool)>, LoadError> {
     use crate::server::ServiceError;
 
-    let restaurant = match service.restaurant(id).await {
+    let restaurant = match service.restaurant_as_written(id).await {
         Ok(r) => r,
         Err(ServiceError::NotFound(_)) => return Ok(None),
         Err(e) => return Err(failed(e)),

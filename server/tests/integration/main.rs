@@ -13,4 +13,5 @@ mod failover;
 mod postgres_restart;
 mod process;
 mod protection;
+mod replicas;
 mod router;

@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::auth::authorize_owner;
 use super::cache::Day;
-use super::{Result, Service};
+use super::{Result, Service, read_stale};
 use crate::domain::{Ask, Channel, Floor, PartySize, Start, TableInfo, capitalize, seat};
 use crate::model::{
     DayExplanation, DaySlots, HeldTable, Reason, SlotExplanation, SlotInfo, TableAvailability,
@@ -37,10 +37,9 @@ impl Service {
     ) -> Result<Option<(NaiveDate, DateTime<Utc>)>> {
         // The restaurant as the slot lists see it (kept in memory, checked
         // against its stored revision); no slot, so no holds are read.
-        let mut conn = self.db.reader().acquire().await?;
-        let Day { plan, .. } =
-            self.floor(&mut conn, restaurant_id, None, |_| Ok(((), Vec::new()))).await?;
-        drop(conn);
+        let Day { plan, .. } = read_stale!(self, |conn| {
+            self.floor(conn, restaurant_id, None, |_| Ok(((), Vec::new()))).await
+        })?;
         let policy = &plan.restaurant.policy;
         let start = start.resolve(policy.tz).map_err(|e| ServiceError::invalid("start", e.0))?;
         Ok(policy.find_slot(start, Some(party)).map(|(date, slot)| (date, slot.start)))
@@ -58,15 +57,14 @@ impl Service {
             SlotView::Tables(party) => party,
             SlotView::Seatable(party) => Some(party),
         };
-        let mut conn = self.db.reader().acquire().await?;
-        let Day { plan, grid, holds, .. } = self
-            .floor(&mut conn, restaurant_id, None, |restaurant| {
+        let Day { plan, grid, holds, .. } = read_stale!(self, |conn| {
+            self.floor(conn, restaurant_id, None, |restaurant| {
                 let policy = &restaurant.policy;
                 let closed = policy.rules.closed_dates.binary_search(&date).is_ok();
                 Ok(((), if closed { Vec::new() } else { policy.grid(date, party) }))
             })
-            .await?;
-        drop(conn);
+            .await
+        })?;
         let (restaurant, tables) = (&plan.restaurant, &plan.tables);
         let policy = &restaurant.policy;
         let now = self.now();

@@ -102,7 +102,13 @@ impl Service {
         let restaurant = restaurants::load(conn, id).await?;
         let tables = tables::load(conn, id, false).await?.iter().filter_map(|t| t.info()).collect();
         let plan = Arc::new(Floorplan { restaurant, tables });
-        self.plans.0.insert(id.to_string(), plan.clone());
+        // A read replica behind the primary reads an older copy than the one
+        // kept: it serves this read, and the newer one stays.
+        let newer =
+            self.plans.0.get(id).filter(|k| k.restaurant.revision > plan.restaurant.revision);
+        if newer.is_none() {
+            self.plans.0.insert(id.to_string(), plan.clone());
+        }
         Ok(plan)
     }
 }

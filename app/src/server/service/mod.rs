@@ -14,7 +14,8 @@
 //!   the stored revision. `keys`: the owner key after creation.
 //!
 //! Every read and write is in `super::store`; every write takes its one
-//! write path (see `store::write`). Booking decides the tables with the same
+//! write path (see `store::write`). Slot lists and restaurant pages may read
+//! a read replica (`read_stale`); all else reads the primary. Booking decides the tables with the same
 //! predicate the slot lists use, and the schema refuses any overlapping hold
 //! whatever code path writes it.
 
@@ -39,7 +40,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::db::Db;
+use super::db::{Db, StaleRead};
 use super::error::{FieldErrors, ServiceError};
 use super::secrets::Secrets;
 use super::store::{self, Turn};
@@ -53,6 +54,31 @@ pub use lookup::{CODE_LIFE_SECS, Found};
 type Result<T, E = ServiceError> = std::result::Result<T, E>;
 
 /// The current instant; replaceable in tests.
+/// Runs `$read`, an expression reading through `$conn` that may see data a
+/// little behind (a slot list, a restaurant page), on a read replica while
+/// one is fit; when the replica fails it, the replica is left out and the
+/// primary answers.
+macro_rules! read_stale {
+    ($service:expr, |$conn:ident| $read:expr) => {{
+        let service: &Service = $service;
+        let mut stale = service.db.stale_reader().await?;
+        let done = {
+            let $conn: &mut sqlx::AnyConnection = &mut stale;
+            $read
+        };
+        match service.served(&stale, done) {
+            Some(done) => done,
+            None => {
+                drop(stale);
+                let mut primary = service.db.reader().acquire().await?;
+                let $conn: &mut sqlx::AnyConnection = &mut primary;
+                $read
+            }
+        }
+    }};
+}
+use read_stale;
+
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 
 #[derive(Clone)]
@@ -88,6 +114,24 @@ impl Service {
 
     pub fn secrets(&self) -> &Secrets {
         &self.secrets
+    }
+
+    /// What a read a replica served comes to: `None` when the replica
+    /// failed it (it is then left out, and the read is to run again on the
+    /// primary), else the read's outcome.
+    fn served<T>(&self, conn: &StaleRead, done: Result<T>) -> Option<Result<T>> {
+        let StaleRead::Replica { host, .. } = conn else { return Some(done) };
+        match done {
+            Err(err @ (ServiceError::Unavailable | ServiceError::Retry)) => {
+                self.db.replica_failed(*host, &err.to_string());
+                None
+            }
+            Err(ServiceError::Internal(err)) => {
+                self.db.replica_failed(*host, &err);
+                None
+            }
+            done => Some(done),
+        }
     }
 
     fn now(&self) -> DateTime<Utc> {

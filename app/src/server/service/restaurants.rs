@@ -1,9 +1,11 @@
 //! A restaurant's set-up: creating it, changing its fields and rules,
 //! reading it, and finding restaurants.
 
+use sqlx::AnyConnection;
+
 use super::auth::authorize_owner;
 use super::outbox;
-use super::{Result, Service, bounded, optional_text};
+use super::{Result, Service, bounded, optional_text, read_stale};
 use crate::domain::limits::{self, MAX_PAGE, parse_date, search_text};
 use crate::domain::{DurationRule, Email, OpeningHours, Phone, RestaurantName, TimeZone};
 use crate::model::{CreatedRestaurant, NewRestaurant, Restaurant, RestaurantPage};
@@ -71,12 +73,17 @@ impl Service {
         Ok(record.to_model(Some(tables.iter().map(|t| t.to_model()).collect())))
     }
 
-    /// A restaurant with its bookable tables.
+    /// A restaurant with its bookable tables, as diners see it (a read
+    /// replica may serve it).
     pub async fn restaurant(&self, id: &str) -> Result<Restaurant> {
+        read_stale!(self, |conn| restaurant_with_tables(conn, id).await)
+    }
+
+    /// A restaurant with its bookable tables as last written, for its
+    /// owner's pages.
+    pub async fn restaurant_as_written(&self, id: &str) -> Result<Restaurant> {
         let mut conn = self.db.reader().acquire().await?;
-        let record = restaurants::load(&mut conn, id).await?;
-        let tables = tables::load(&mut conn, id, false).await?;
-        Ok(record.to_model(Some(tables.iter().map(|t| t.to_model()).collect())))
+        restaurant_with_tables(&mut conn, id).await
     }
 
     /// Restaurants whose name or city contains `q`, in `city` if given, by name.
@@ -102,11 +109,10 @@ impl Service {
             .filter(|q| !q.is_empty())
             .map(|q| format!("%{}%", restaurants::escape_like(&q.to_lowercase())));
         let city = city.map(str::trim).filter(|c| !c.is_empty()).map(str::to_lowercase);
-        let mut conn = self.db.reader().acquire().await?;
         let (limit, offset) = (per_page as i64, (page as i64 - 1) * per_page as i64);
-        let (total, found) =
-            restaurants::search(&mut conn, pattern.as_deref(), city.as_deref(), limit, offset)
-                .await?;
+        let (total, found) = read_stale!(self, |conn| {
+            restaurants::search(conn, pattern.as_deref(), city.as_deref(), limit, offset).await
+        })?;
         let items = found.iter().map(|r| r.to_model(None)).collect();
         Ok(RestaurantPage { items, page, per_page, total })
     }
@@ -117,6 +123,13 @@ impl Service {
         let mut conn = self.db.reader().acquire().await?;
         restaurants::requests_per_minute(&mut conn, id).await
     }
+}
+
+/// A restaurant with its bookable tables, read on `conn`.
+async fn restaurant_with_tables(conn: &mut AnyConnection, id: &str) -> Result<Restaurant> {
+    let record = restaurants::load(conn, id).await?;
+    let tables = tables::load(conn, id, false).await?;
+    Ok(record.to_model(Some(tables.iter().map(|t| t.to_model()).collect())))
 }
 
 /// Applies the given input to `base`: each field present replaces the

@@ -54,6 +54,16 @@ impl Cluster {
     /// streaming; then this cluster waits for it at every commit
     /// (`synchronous_standby_names`), so what it acknowledges is on both.
     pub fn standby(&self) -> Self {
+        let standby = self.replica();
+        let sql = "ALTER SYSTEM SET synchronous_standby_names = '*'";
+        self.psql(sql);
+        self.psql("SELECT pg_reload_conf()");
+        standby
+    }
+
+    /// A read replica of this cluster: a standby (`pg_basebackup -R`),
+    /// started and streaming, that commits do not wait for.
+    pub fn replica(&self) -> Self {
         let dir = tempfile::tempdir().unwrap();
         if running_as_root() {
             let status = Command::new("chown").arg("postgres").arg(dir.path()).status().unwrap();
@@ -84,9 +94,6 @@ impl Cluster {
             address: format!("127.0.0.1:{port}"),
         };
         standby.start_again();
-        let sql = "ALTER SYSTEM SET synchronous_standby_names = '*'";
-        self.psql(sql);
-        self.psql("SELECT pg_reload_conf()");
         standby
     }
 
